@@ -2,10 +2,36 @@
 //! violation taxonomy, report payloads, signed envelopes and receipts, their canonical
 //! encoding and their validation. No I/O lives here: no files, no sockets, no database.
 
+pub mod canonical;
+mod cert;
+mod classification;
+mod codec;
+mod envelope;
 mod error;
+mod indicator;
+pub mod json_schema;
+mod jws;
+mod payload;
+mod period;
 mod text;
 mod unit;
+mod verify_error;
+mod violation;
 
+pub use cert::{cert_unit_id, unit_san_uri, SAN_URI_PREFIX};
+pub use classification::Classification;
+pub use codec::{decode, encode};
+pub use envelope::{
+    Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, ReportId, Submission,
+    Verified, MAX_ENVELOPE_BYTES, TYP_COUNTERSIGNATURE, TYP_RECEIPT, TYP_SUBMISSION,
+};
 pub use error::{FieldError, FieldErrors};
+pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
+pub use jws::{CompactJws, Signer, Trust};
+pub use payload::*;
+pub use period::ReportingPeriod;
+pub use rustls_pki_types::UnixTime;
 pub use text::{BoundedVec, Line, Text};
 pub use unit::{Tier, UnitId};
+pub use verify_error::VerifyError;
+pub use violation::ViolationKind;

@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn unit_id_rejects_empty_and_overlong() {
         assert!(UnitId::parse("").is_err());
-        let long = format!("75/{}", ["a".repeat(32)].repeat(4).join("/"));
+        let long = format!("75/{}", vec!["a".repeat(32); 4].join("/"));
         assert!(long.len() > MAX_LEN);
         assert!(UnitId::parse(&long)
             .unwrap_err()

@@ -1,0 +1,362 @@
+//! Submissions, envelopes, countersignatures and receipts.
+//!
+//! - An `Envelope` is a `Submission` body plus signatures. `signatures[0]` is the unit's own
+//!   (typ `bmnn-submission`) over the canonical body. Each tier that relays it appends a
+//!   countersignature (typ `bmnn-countersignature`) over the canonical
+//!   `{"digest": <body digest>, "prior": [<signatures before it>]}`.
+//! - A `Receipt` is a receiving tier's signed statement (typ `bmnn-receipt`) that it stored a
+//!   report with a given digest at a given time: the unit's proof that it reported on time.
+//! - Report ids are stable across relays; same id + same digest is a duplicate (no-op), same id
+//!   + another digest is a conflict unless the new body's `supersedes` names the old digest.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use aws_lc_rs::digest;
+use chrono::{DateTime, FixedOffset};
+use rustls_pki_types::UnixTime;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::to_canonical;
+use crate::jws::{CompactJws, Signer, Trust};
+use crate::{
+    BoundedVec, Classification, FieldError, FieldErrors, Payload, ReportKind, ReportingPeriod,
+    UnitId, VerifyError,
+};
+
+pub const TYP_SUBMISSION: &str = "bmnn-submission";
+pub const TYP_COUNTERSIGNATURE: &str = "bmnn-countersignature";
+pub const TYP_RECEIPT: &str = "bmnn-receipt";
+/// Largest encoded envelope any endpoint should accept.
+pub const MAX_ENVELOPE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The protocol version tag, `bmnn/1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Protocol {
+    #[serde(rename = "bmnn/1")]
+    V1,
+}
+
+macro_rules! string_newtype {
+    ($name:ident, $check:expr, $pattern:literal, $what:literal) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, FieldError> {
+                let check: fn(&str) -> bool = $check;
+                if check(raw) {
+                    Ok(Self(raw.to_string()))
+                } else {
+                    Err(FieldError::new("", format!(concat!("`{}` is not ", $what), raw)))
+                }
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = FieldError;
+            fn try_from(s: String) -> Result<Self, FieldError> {
+                Self::parse(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "string", "pattern": $pattern })
+            }
+        }
+    };
+}
+
+fn is_lower_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+string_newtype!(
+    ReportId,
+    |s| {
+        let p: Vec<&str> = s.split('-').collect();
+        p.iter().map(|x| x.len()).eq([8, 4, 4, 4, 12]) && p.iter().all(|x| is_lower_hex(x))
+    },
+    "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    "a report id (a lowercase UUID such as 6f1c2d3e-0a1b-4c2d-8e3f-a1b2c3d4e5f6)"
+);
+
+string_newtype!(
+    Digest,
+    |s| s
+        .strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && is_lower_hex(h)),
+    "^sha256:[0-9a-f]{64}$",
+    "a digest (sha256: followed by 64 lowercase hex digits)"
+);
+
+impl ReportId {
+    /// A fresh random (version 4) id.
+    pub fn random() -> Self {
+        let mut b = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut b).expect("system randomness");
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        Self(format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        ))
+    }
+}
+
+impl Digest {
+    /// SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        let d = digest::digest(&digest::SHA256, bytes);
+        Self(format!(
+            "sha256:{}",
+            d.as_ref()
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        ))
+    }
+}
+
+/// What a unit submits: everything its signature covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub protocol: Protocol,
+    pub report_id: ReportId,
+    /// The reporting unit; must be the unit named in the signing certificate.
+    pub unit: UnitId,
+    pub period: ReportingPeriod,
+    pub classification: Classification,
+    /// When the head approved and signed it (RFC 3339, normally +07:00).
+    pub created_at: DateTime<FixedOffset>,
+    /// The digest of the version this one amends (same `report_id`), if it is an amendment.
+    pub supersedes: Option<Digest>,
+    pub payload: Payload,
+}
+
+impl Submission {
+    pub fn kind(&self) -> ReportKind {
+        self.payload.kind()
+    }
+
+    /// The digest of the canonical body: the report's identity for storage and receipts.
+    pub fn digest(&self) -> Digest {
+        Digest::of(&to_canonical(self).expect("submission encodes"))
+    }
+
+    /// Rules of the contract that hold under every rule pack; paths start at `body`.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::default();
+        if let Err(e) = self.payload.validate() {
+            for x in e.iter() {
+                errs.push(x.clone().under("body.payload.content"));
+            }
+        }
+        let created = self.created_at.date_naive();
+        if created < self.period.start() {
+            errs.push(FieldError::new(
+                "body.created_at",
+                format!("is before the period {} starts", self.period),
+            ));
+        }
+        errs.into_result()
+    }
+}
+
+/// A signed submission as it travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    pub body: Submission,
+    /// The unit's signature, then one countersignature per relaying tier.
+    pub signatures: BoundedVec<CompactJws, 8>,
+}
+
+/// The result of a successful verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub digest: Digest,
+    pub author: UnitId,
+    /// Units that countersigned, lowest tier first.
+    pub relays: Vec<UnitId>,
+}
+
+#[derive(Serialize)]
+struct CountersignPayload<'a> {
+    digest: &'a Digest,
+    prior: &'a [CompactJws],
+}
+
+impl Envelope {
+    /// Signs `body` as its unit. The signer's certificate must name `body.unit`.
+    pub fn sign(body: Submission, signer: &Signer) -> Result<Self, FieldError> {
+        if signer.unit() != &body.unit {
+            return Err(FieldError::new(
+                "body.unit",
+                format!(
+                    "the signing certificate is for {}, not {}",
+                    signer.unit(),
+                    body.unit
+                ),
+            ));
+        }
+        let jws = signer.sign_detached(TYP_SUBMISSION, &to_canonical(&body)?);
+        Ok(Self {
+            body,
+            signatures: BoundedVec::parse(vec![jws])?,
+        })
+    }
+
+    pub fn digest(&self) -> Digest {
+        self.body.digest()
+    }
+
+    /// Appends the relaying tier's countersignature.
+    pub fn countersign(&mut self, signer: &Signer) -> Result<(), FieldError> {
+        let prior = self.signatures.as_slice();
+        let payload = to_canonical(&CountersignPayload {
+            digest: &self.digest(),
+            prior,
+        })?;
+        let jws = signer.sign_detached(TYP_COUNTERSIGNATURE, &payload);
+        let mut all = prior.to_vec();
+        all.push(jws);
+        self.signatures = BoundedVec::parse(all).map_err(|e| e.under("signatures"))?;
+        Ok(())
+    }
+
+    /// Verifies every signature and who made it: the first by the reporting unit itself, each
+    /// countersignature by an ancestor of the previous signer.
+    pub fn verify(&self, trust: &Trust, at: UnixTime) -> Result<Verified, VerifyError> {
+        let sigs = self.signatures.as_slice();
+        let first = sigs
+            .first()
+            .ok_or_else(|| VerifyError::Malformed("the envelope has no signature".into()))?;
+        let body = to_canonical(&self.body).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        let author = trust.verify_detached(first, TYP_SUBMISSION, &body, at)?;
+        if author != self.body.unit {
+            return Err(VerifyError::WrongSigner(format!(
+                "signed by {author}, but the report is from {}",
+                self.body.unit
+            )));
+        }
+        let digest = Digest::of(&body);
+        let mut relays = Vec::new();
+        let mut below = author.clone();
+        for i in 1..sigs.len() {
+            let payload = to_canonical(&CountersignPayload {
+                digest: &digest,
+                prior: &sigs[..i],
+            })
+            .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+            let relay = trust.verify_detached(&sigs[i], TYP_COUNTERSIGNATURE, &payload, at)?;
+            if relay == below || !relay.contains(&below) {
+                return Err(VerifyError::WrongSigner(format!(
+                    "countersignature {i} is by {relay}, which is not above {below}"
+                )));
+            }
+            below = relay.clone();
+            relays.push(relay);
+        }
+        Ok(Verified {
+            digest,
+            author,
+            relays,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptOutcome {
+    /// Stored for the first time.
+    Accepted,
+    /// Already stored with the same digest; nothing changed.
+    Duplicate,
+    /// Stored as an amendment of an earlier version.
+    Amended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    pub protocol: Protocol,
+    pub report_id: ReportId,
+    pub digest: Digest,
+    /// The reporting unit (not the relay that delivered it).
+    pub unit: UnitId,
+    pub receiver: UnitId,
+    /// When the receiver stored it: timeliness is judged on the first tier's receipt.
+    pub received_at: DateTime<FixedOffset>,
+    pub outcome: ReceiptOutcome,
+}
+
+/// A receiving tier's signed receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    pub body: ReceiptBody,
+    pub signature: CompactJws,
+}
+
+impl Receipt {
+    /// Signs a receipt as the receiver; the signer's certificate must name `body.receiver`.
+    pub fn sign(body: ReceiptBody, signer: &Signer) -> Result<Self, FieldError> {
+        if signer.unit() != &body.receiver {
+            return Err(FieldError::new(
+                "body.receiver",
+                format!(
+                    "the signing certificate is for {}, not {}",
+                    signer.unit(),
+                    body.receiver
+                ),
+            ));
+        }
+        let signature = signer.sign_detached(TYP_RECEIPT, &to_canonical(&body)?);
+        Ok(Self { body, signature })
+    }
+
+    /// Verifies the receipt was signed by its receiver, an ancestor of the reporting unit.
+    pub fn verify(&self, trust: &Trust, at: UnixTime) -> Result<(), VerifyError> {
+        let payload =
+            to_canonical(&self.body).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        let signer = trust.verify_detached(&self.signature, TYP_RECEIPT, &payload, at)?;
+        if signer != self.body.receiver {
+            return Err(VerifyError::WrongSigner(format!(
+                "signed by {signer}, not the receiver {}",
+                self.body.receiver
+            )));
+        }
+        if signer == self.body.unit || !signer.contains(&self.body.unit) {
+            return Err(VerifyError::WrongSigner(format!(
+                "{signer} is not above {}",
+                self.body.unit
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the contract: signing, verification, decoding errors, test vectors and
+//! the committed JSON Schema.
+
+mod fixture;
+mod sample;
+
+mod decode;
+mod envelope;
+mod vectors;
+mod wire_schema;
