@@ -40,5 +40,9 @@ echo "unit OK: ${unit}"
 
 # 4. The Ed25519 signature over the signing input.
 openssl x509 -in "$work/leaf.pem" -noout -pubkey >"$work/pub.pem"
-openssl pkeyutl -verify -pubin -inkey "$work/pub.pem" -rawin -in "$work/input" -sigfile "$work/sig" >/dev/null
-echo "signature OK"
+if openssl pkeyutl -verify -pubin -inkey "$work/pub.pem" -rawin -in "$work/input" -sigfile "$work/sig" >/dev/null; then
+  echo "signature OK"
+else
+  echo "signature FAILED" >&2
+  exit 1
+fi

@@ -1,1 +1,14 @@
-//! The node library.
+//! The BMNN node: what a reporting unit runs. It keeps drafts and its own history in SQLite,
+//! signs what the head approves, keeps a durable outbox that it pushes up its mTLS link(s), and
+//! stores the signed receipts it gets back. The aggregator reuses this crate for its own
+//! upstream link.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod pusher;
+pub mod queue;
+pub mod tls;
+pub mod upstream;
+pub mod web;

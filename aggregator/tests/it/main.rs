@@ -1,0 +1,30 @@
+//! Black-box tests of the `bmnn-aggregator` binary.
+
+use std::process::Command;
+
+#[test]
+fn pki_init_root_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("root");
+    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args(["pki", "init-root", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("root CA created"), "{stdout}");
+    for f in [
+        "root.crt.pem",
+        "root.key.pem",
+        "crl.pem",
+        "issued.json",
+        "revoked.json",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+}

@@ -1,0 +1,7 @@
+DROP TABLE audit_log;
+DROP TABLE receipts;
+DROP TABLE outbox;
+DROP TABLE submissions;
+DROP TABLE drafts;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,127 @@
+//! Wiring: `Node::open` turns settings into a running context (database, TLS material,
+//! signer, rule book, upstream links); `Application::build` binds the web UI's listener (port 0
+//! in tests) and starts the outbox pusher beside it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context as _};
+use config::rules::RuleBook;
+use config::settings::{DatabaseUrl, NodeSettings};
+use schema::Signer;
+use tokio::sync::Notify;
+
+use crate::db::{self, DbPool};
+use crate::pusher::Pusher;
+use crate::tls::TlsMaterial;
+use crate::upstream::Upstream;
+
+/// Everything a request handler or a command needs.
+#[derive(Clone)]
+pub struct Node {
+    pub pool: DbPool,
+    pub settings: Arc<NodeSettings>,
+    pub rules: &'static RuleBook,
+    pub signer: Arc<Signer>,
+    pub pusher: Pusher,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("unit", &self.settings.unit.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Node {
+    /// Opens the database (running migrations), loads TLS material and rule packs.
+    pub fn open(settings: NodeSettings) -> anyhow::Result<Self> {
+        crate::tls::install_crypto_provider();
+        let pool = match settings.node.database_url() {
+            DatabaseUrl::Sqlite(path) => db::open(&path)?,
+            DatabaseUrl::Postgres(_) => {
+                return Err(anyhow!("the node stores its data in SQLite: set [node] database_url to sqlite://<path> or leave it out"))
+            }
+        };
+        let tls = TlsMaterial::load(&settings.tls)?;
+        let signer = tls.signer()?;
+        if signer.unit() != &settings.unit.id {
+            return Err(anyhow!(
+                "the certificate {} is for unit {}, but [unit] id is {}: issue a certificate for this unit",
+                settings.tls.cert_chain.display(),
+                signer.unit(),
+                settings.unit.id
+            ));
+        }
+        let rules: &'static RuleBook = match &settings.node.rules_dir {
+            Some(dir) => {
+                Box::leak(Box::new(RuleBook::from_dir(dir).with_context(|| {
+                    format!("cannot load rule packs from {}", dir.display())
+                })?))
+            }
+            None => RuleBook::embedded().context("the embedded rule packs are broken")?,
+        };
+        let links = settings
+            .upstream
+            .iter()
+            .map(|l| Upstream::new(l, &tls))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let pusher = Pusher::new(pool.clone(), links, tls.trust()?, settings.outbox.clone());
+        Ok(Self {
+            pool,
+            settings: Arc::new(settings),
+            rules,
+            signer: Arc::new(signer),
+            pusher,
+        })
+    }
+
+    /// Wakes the pusher: something was queued.
+    pub fn wake(&self) -> Arc<Notify> {
+        self.pusher.wake.clone()
+    }
+}
+
+/// The running node: web UI plus outbox pusher.
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    node: Node,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    pub fn build(settings: NodeSettings) -> anyhow::Result<Self> {
+        let listen = settings.node.listen;
+        let node = Node::open(settings)?;
+        let listener =
+            TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
+        let port = listener.local_addr()?.port();
+        let server = crate::web::server(node.clone(), listener)?;
+        Ok(Self { port, server, node })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops (Ctrl-C), pushing the outbox in the background.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let pusher = tokio::spawn(self.node.pusher.clone().run(async move {
+            let _ = stop_rx.await;
+        }));
+        let result = self.server.await;
+        let _ = stop_tx.send(());
+        let _ = pusher.await;
+        result.context("the web server failed")
+    }
+}

@@ -1,0 +1,198 @@
+//! The outbox: a table is our queue. One row per (report, digest, link). A sender claims due
+//! rows by pushing their `next_attempt_at` one lease ahead inside an IMMEDIATE transaction, so
+//! a sender killed mid-request leaves the row due again after the lease: nothing is lost, and
+//! the receiver's idempotence (same id + digest = duplicate) means nothing is stored twice.
+//!
+//! States (after vector's delivery statuses): `pending` (to send, or errored and waiting to
+//! retry), `delivered` (receipt verified and stored), `rejected` (the receiver refused it
+//! permanently; set aside with its reason, never retried), `held` (above the link's
+//! classification; only the transfer bundle can carry it).
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::outbox;
+
+pub const PRIORITY_INCIDENT: i32 = 0;
+pub const PRIORITY_NORMAL: i32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Delivered,
+    Rejected,
+    Held,
+}
+
+impl State {
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Delivered => "delivered",
+            State::Rejected => "rejected",
+            State::Held => "held",
+        }
+    }
+
+    pub fn parse(s: &str) -> State {
+        match s {
+            "delivered" => State::Delivered,
+            "rejected" => State::Rejected,
+            "held" => State::Held,
+            _ => State::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub report_id: String,
+    pub digest: String,
+    pub link: String,
+    pub priority: i32,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl OutboxRow {
+    pub fn state(&self) -> State {
+        State::parse(&self.state)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutbox<'a> {
+    pub report_id: &'a str,
+    pub digest: &'a str,
+    pub link: &'a str,
+    pub priority: i32,
+    pub state: &'a str,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<&'a str>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Queues a report on a link; queuing the same (report, digest, link) again is a no-op.
+pub fn enqueue(conn: &mut SqliteConnection, row: &NewOutbox<'_>) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Claims up to `limit` due rows, incidents first, oldest first, for `lease`.
+pub fn claim_due(
+    conn: &mut SqliteConnection,
+    now: NaiveDateTime,
+    lease: Duration,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    conn.immediate_transaction(|c| {
+        let rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::state.eq(State::Pending.code()))
+            .filter(outbox::next_attempt_at.le(now))
+            .order((outbox::priority, outbox::id))
+            .limit(limit)
+            .select(OutboxRow::as_select())
+            .load(c)?;
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set(outbox::next_attempt_at.eq(now + lease))
+            .execute(c)?;
+        Ok(rows)
+    })
+}
+
+pub fn mark_delivered(conn: &mut SqliteConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(State::Delivered.code()),
+            outbox::last_error.eq(None::<String>),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An errored attempt: count it and wait until `next_at`.
+pub fn mark_retry(
+    conn: &mut SqliteConnection,
+    id: i32,
+    next_at: NaiveDateTime,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::next_attempt_at.eq(next_at),
+            outbox::last_error.eq(error),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn mark_rejected(
+    conn: &mut SqliteConnection,
+    id: i32,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(State::Rejected.code()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(reason),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Rows still to send (pending), for the full-queue policy.
+pub fn pending_count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::state.eq(State::Pending.code()))
+        .count()
+        .get_result(conn)
+}
+
+pub fn for_report(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::report_id.eq(report_id))
+        .order(outbox::id)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+pub fn get(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The earliest `next_attempt_at` among pending rows, to know how long to sleep.
+pub fn next_due(conn: &mut SqliteConnection) -> QueryResult<Option<NaiveDateTime>> {
+    outbox::table
+        .filter(outbox::state.eq(State::Pending.code()))
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .first(conn)
+}
+
+/// Counts per state, for `status`.
+pub fn counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(String, i64)>> {
+    outbox::table
+        .group_by(outbox::state)
+        .select((outbox::state, diesel::dsl::count_star()))
+        .load(conn)
+}

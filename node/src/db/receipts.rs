@@ -1,0 +1,39 @@
+//! Receipts the upstream tiers signed for our submissions: the unit's proof it reported.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::receipts;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = receipts)]
+pub struct ReceiptRow {
+    pub report_id: String,
+    pub digest: String,
+    pub receiver: String,
+    pub received_at: String,
+    pub outcome: String,
+    pub receipt: String,
+    pub stored_at: NaiveDateTime,
+}
+
+/// Stores a receipt; storing the same receipt twice is a no-op.
+pub fn insert(conn: &mut SqliteConnection, r: &ReceiptRow) -> QueryResult<()> {
+    diesel::insert_into(receipts::table)
+        .values(r)
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn for_report(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Vec<ReceiptRow>> {
+    receipts::table
+        .filter(receipts::report_id.eq(report_id))
+        .order(receipts::stored_at)
+        .select(ReceiptRow::as_select())
+        .load(conn)
+}
+
+pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    receipts::table.count().get_result(conn)
+}

@@ -1,0 +1,270 @@
+//! Draining the outbox: claim due rows (incidents first), send each on its link, and record
+//! the outcome. A verified receipt and the `delivered` mark are written in one transaction;
+//! errors are retried with capped exponential backoff and jitter; rejections are set aside.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use config::settings::OutboxPolicy;
+use schema::{Envelope, Receipt, Trust};
+use tokio::sync::Notify;
+
+use crate::db::{self, audit, outbox, receipts, submissions, DbPool};
+use crate::upstream::{SendOutcome, Upstream};
+
+/// How long a claimed row stays invisible to other senders.
+const LEASE_SECS: i64 = 120;
+const BATCH: i64 = 64;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PushReport {
+    pub delivered: usize,
+    pub retried: usize,
+    pub rejected: usize,
+}
+
+/// The delay before retry number `attempts + 1`: `initial * 2^attempts`, capped at `max`, then
+/// reduced by up to `jitter` (a fraction) using `r` in [0, 1).
+pub fn backoff(attempts: u32, initial_secs: u64, max_secs: u64, jitter: f64, r: f64) -> Duration {
+    let base = initial_secs
+        .max(1)
+        .saturating_mul(1u64 << attempts.min(30))
+        .min(max_secs.max(1)) as f64;
+    Duration::from_secs_f64(base * (1.0 - jitter.clamp(0.0, 1.0) * r.clamp(0.0, 1.0)))
+}
+
+#[derive(Clone)]
+pub struct Pusher {
+    pool: DbPool,
+    links: Arc<HashMap<String, Upstream>>,
+    trust: Arc<Trust>,
+    policy: OutboxPolicy,
+    /// Woken when something is queued, so it goes out at once.
+    pub wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for Pusher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pusher")
+            .field("links", &self.links.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pusher {
+    pub fn new(pool: DbPool, links: Vec<Upstream>, trust: Trust, policy: OutboxPolicy) -> Self {
+        let links = links.into_iter().map(|l| (l.name.clone(), l)).collect();
+        Self {
+            pool,
+            links: Arc::new(links),
+            trust: Arc::new(trust),
+            policy,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut diesel::SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().context("cannot get a database connection")?;
+            f(&mut conn)
+        })
+        .await
+        .context("database task panicked")?
+    }
+
+    /// Sends everything due now, until nothing is due. Returns what happened.
+    pub async fn push_once(&self) -> anyhow::Result<PushReport> {
+        let mut report = PushReport::default();
+        loop {
+            let rows = self
+                .db(|c| {
+                    Ok(outbox::claim_due(
+                        c,
+                        db::now(),
+                        chrono::Duration::seconds(LEASE_SECS),
+                        BATCH,
+                    )?)
+                })
+                .await?;
+            if rows.is_empty() {
+                return Ok(report);
+            }
+            for row in rows {
+                match self.deliver(row).await? {
+                    Status::Delivered => report.delivered += 1,
+                    Status::Retried => report.retried += 1,
+                    Status::Rejected => report.rejected += 1,
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, row: outbox::OutboxRow) -> anyhow::Result<Status> {
+        let (rid, dig) = (row.report_id.clone(), row.digest.clone());
+        let stored = self
+            .db(move |c| Ok(submissions::get(c, &rid, &dig)?))
+            .await?;
+        let Some(stored) = stored else {
+            return self
+                .reject(&row, "the signed report is missing from the store".into())
+                .await;
+        };
+        let Some(link) = self.links.get(&row.link) else {
+            return self
+                .retry(&row, format!("link «{}» is no longer configured", row.link))
+                .await;
+        };
+        let env: Envelope = schema::decode(stored.envelope.as_bytes())
+            .context("a stored envelope does not decode")?;
+        if env.body.classification > link.max_classification {
+            return self
+                .reject(
+                    &row,
+                    format!("classification above what link {} may carry", link.name),
+                )
+                .await;
+        }
+        match link.send(stored.envelope.into_bytes()).await {
+            SendOutcome::Delivered(receipt) => match self.check_receipt(&row, &receipt) {
+                Ok(()) => {
+                    self.store_receipt(row, *receipt).await?;
+                    Ok(Status::Delivered)
+                }
+                Err(e) => self.retry(&row, format!("receipt refused: {e}")).await,
+            },
+            SendOutcome::Retry(e) => self.retry(&row, e).await,
+            SendOutcome::Rejected(reason) => self.reject(&row, reason).await,
+        }
+    }
+
+    fn check_receipt(&self, row: &outbox::OutboxRow, r: &Receipt) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            r.body.report_id.as_str() == row.report_id && r.body.digest.as_str() == row.digest,
+            "it is for another report ({} {})",
+            r.body.report_id,
+            r.body.digest
+        );
+        let now = schema::UnixTime::now();
+        r.verify(&self.trust, now)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    async fn store_receipt(&self, row: outbox::OutboxRow, r: Receipt) -> anyhow::Result<()> {
+        self.db(move |c| {
+            c.immediate_transaction(|c| {
+                let now = db::now();
+                receipts::insert(
+                    c,
+                    &receipts::ReceiptRow {
+                        report_id: row.report_id.clone(),
+                        digest: row.digest.clone(),
+                        receiver: r.body.receiver.to_string(),
+                        received_at: r.body.received_at.to_rfc3339(),
+                        outcome: serde_json::to_value(r.body.outcome)?
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        receipt: String::from_utf8(schema::encode(&r))?,
+                        stored_at: now,
+                    },
+                )?;
+                outbox::mark_delivered(c, row.id, now)?;
+                audit::append(
+                    c,
+                    "system",
+                    "delivered",
+                    &row.report_id,
+                    &format!("{} via {}", r.body.receiver, row.link),
+                )?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn retry(&self, row: &outbox::OutboxRow, error: String) -> anyhow::Result<Status> {
+        let p = &self.policy;
+        let delay = backoff(
+            row.attempts.max(0) as u32,
+            p.initial_backoff_secs,
+            p.max_backoff_secs,
+            p.jitter.get(),
+            rand::random::<f64>(),
+        );
+        tracing::warn!(report = %row.report_id, link = %row.link, attempts = row.attempts + 1, "delivery failed, will retry: {error}");
+        let id = row.id;
+        self.db(move |c| {
+            let now = db::now();
+            let next = now + chrono::Duration::from_std(delay).unwrap_or_default();
+            Ok(outbox::mark_retry(c, id, next, &error, now)?)
+        })
+        .await?;
+        Ok(Status::Retried)
+    }
+
+    async fn reject(&self, row: &outbox::OutboxRow, reason: String) -> anyhow::Result<Status> {
+        tracing::warn!(report = %row.report_id, link = %row.link, "rejected upstream, set aside: {reason}");
+        let (id, rid) = (row.id, row.report_id.clone());
+        self.db(move |c| {
+            c.immediate_transaction(|c| {
+                outbox::mark_rejected(c, id, &reason, db::now())?;
+                audit::append(c, "system", "rejected_upstream", &rid, &reason)?;
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(Status::Rejected)
+    }
+
+    /// Runs until `shutdown` resolves: push, then sleep until the next row is due (at most
+    /// 30 s) or until woken by a new report.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.push_once().await {
+                tracing::error!("outbox: {e:#}");
+            }
+            let wait = match self.db(|c| Ok(outbox::next_due(c)?)).await {
+                Ok(Some(t)) => (t - db::now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .min(Duration::from_secs(30)),
+                _ => Duration::from_secs(30),
+            };
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait.max(Duration::from_millis(50))) => {}
+            }
+        }
+    }
+}
+
+enum Status {
+    Delivered,
+    Retried,
+    Rejected,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_then_caps_and_jitter_only_shortens() {
+        assert_eq!(backoff(0, 2, 600, 0.0, 0.5), Duration::from_secs(2));
+        assert_eq!(backoff(3, 2, 600, 0.0, 0.5), Duration::from_secs(16));
+        assert_eq!(backoff(40, 2, 600, 0.0, 0.5), Duration::from_secs(600));
+        let d = backoff(3, 2, 600, 0.5, 0.999);
+        assert!(
+            d > Duration::from_secs(8) && d <= Duration::from_secs(16),
+            "{d:?}"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Putting an approved, signed envelope into the store and onto the outbox, in one transaction:
+//! the submission row, one outbox row per configured link, and the audit entry. A report above
+//! a link's classification is put `held` on that link (never sent; the transfer bundle is the
+//! only way out). Full-queue policy: when `max_queue` rows are pending, new reports are refused
+//! with a clear message, except incident reports, which are always accepted and go first.
+
+use anyhow::{anyhow, Context as _};
+use config::settings::UpstreamLink;
+use diesel::prelude::*;
+use schema::{Envelope, ReportKind};
+
+use crate::db::{self, audit, outbox, submissions};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub link: String,
+    pub state: outbox::State,
+    pub note: Option<String>,
+}
+
+/// Stores `env` and queues it on every link. `approved_by` names the head who signed.
+pub fn queue_envelope(
+    conn: &mut SqliteConnection,
+    env: &Envelope,
+    approved_by: &str,
+    links: &[UpstreamLink],
+    max_queue: u32,
+) -> anyhow::Result<Vec<Queued>> {
+    let body = &env.body;
+    let incident = body.kind() == ReportKind::IncidentReport;
+    let digest = env.digest().to_string();
+    let envelope = String::from_utf8(schema::encode(env)).context("envelope is not UTF-8")?;
+    conn.immediate_transaction(|c| {
+        if !incident && outbox::pending_count(c)? >= i64::from(max_queue) {
+            return Err(anyhow!(
+                "hàng đợi gửi đã đầy ({max_queue} báo cáo chưa gửi được) / the outbox is full: \
+                 check the upstream link with `bmnn-node status`, then approve again"
+            ));
+        }
+        let now = db::now();
+        submissions::insert(
+            c,
+            &submissions::SubmissionRow {
+                report_id: body.report_id.to_string(),
+                digest: digest.clone(),
+                kind: body.kind().code().into(),
+                period: body.period.to_string(),
+                classification: body.classification.code().into(),
+                envelope: envelope.clone(),
+                approved_by: approved_by.into(),
+                created_at: now,
+            },
+        )
+        .with_context(|| format!("report {} with this content is already stored", body.report_id))?;
+        let mut out = Vec::new();
+        for link in links {
+            let allowed = body.classification <= link.max_classification;
+            let note = (!allowed).then(|| {
+                format!(
+                    "Độ mật «{}» vượt mức cho phép của đường truyền {} («{}»): dùng gói chuyển giao (USB an toàn).",
+                    body.classification.label_vi(),
+                    link.name,
+                    link.max_classification.label_vi()
+                )
+            });
+            let state = if allowed { outbox::State::Pending } else { outbox::State::Held };
+            outbox::enqueue(
+                c,
+                &outbox::NewOutbox {
+                    report_id: body.report_id.as_str(),
+                    digest: &digest,
+                    link: link.name.as_str(),
+                    priority: if incident { outbox::PRIORITY_INCIDENT } else { outbox::PRIORITY_NORMAL },
+                    state: state.code(),
+                    next_attempt_at: now,
+                    last_error: note.as_deref(),
+                    updated_at: now,
+                },
+            )?;
+            out.push(Queued { link: link.name.to_string(), state, note });
+        }
+        let detail = format!("{} {} {}", body.kind().code(), body.period, digest);
+        audit::append(c, approved_by, "approve_and_queue", body.report_id.as_str(), &detail)?;
+        Ok(out)
+    })
+}

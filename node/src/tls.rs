@@ -1,0 +1,117 @@
+//! TLS and signing material of a node or aggregator: the unit's certificate chain and key, the
+//! national root and the CRLs, loaded once from the paths in `[tls]`, turned into rustls client
+//! and server configs (mutual TLS both ways) and into the JWS `Signer`/`Trust` of the contract.
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context as _};
+use config::pki::{load_certs, load_crls, load_private_key};
+use config::settings::TlsSection;
+use rustls::client::WebPkiServerVerifier;
+use rustls::server::WebPkiClientVerifier;
+use rustls::RootCertStore;
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
+
+/// Installs the one rustls crypto provider (aws-lc-rs). Call at the start of `main` and of
+/// every test that builds TLS configs; calling it twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// Certificates and key of one unit.
+pub struct TlsMaterial {
+    pub chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    pub root: CertificateDer<'static>,
+    pub crls: Vec<CertificateRevocationListDer<'static>>,
+}
+
+impl std::fmt::Debug for TlsMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsMaterial")
+            .field("chain", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsMaterial {
+    pub fn load(tls: &TlsSection) -> anyhow::Result<Self> {
+        let chain = load_certs(&tls.cert_chain)?;
+        if chain.len() < 2 {
+            return Err(anyhow!(
+                "{} must hold the leaf and its intermediate CA (the .chain.pem file `pki issue` writes)",
+                tls.cert_chain.display()
+            ));
+        }
+        let key = load_private_key(&tls.key)?;
+        let root = load_certs(&tls.trust_root)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow!("{} holds no certificate", tls.trust_root.display()))?;
+        let crls = match &tls.crl {
+            Some(p) => load_crls(p)?,
+            None => Vec::new(),
+        };
+        Ok(Self {
+            chain,
+            key,
+            root,
+            crls,
+        })
+    }
+
+    fn roots(&self) -> anyhow::Result<Arc<RootCertStore>> {
+        let mut roots = RootCertStore::empty();
+        roots
+            .add(self.root.clone())
+            .context("the trust root is not a usable CA certificate")?;
+        Ok(Arc::new(roots))
+    }
+
+    /// Client side of mutual TLS: present our chain, trust only the national root.
+    pub fn client_config(&self) -> anyhow::Result<rustls::ClientConfig> {
+        let verifier = WebPkiServerVerifier::builder(self.roots()?)
+            .with_crls(self.crls.clone())
+            .allow_unknown_revocation_status()
+            .build()
+            .context("cannot build the server certificate verifier")?;
+        rustls::ClientConfig::builder()
+            .with_webpki_verifier(verifier)
+            .with_client_auth_cert(self.chain.clone(), self.key.clone_key())
+            .context("the client certificate and key do not fit together")
+    }
+
+    /// Server side of mutual TLS: require a client certificate from the national root that is
+    /// not on a CRL.
+    pub fn server_config(&self) -> anyhow::Result<rustls::ServerConfig> {
+        let verifier = WebPkiClientVerifier::builder(self.roots()?)
+            .with_crls(self.crls.clone())
+            .allow_unknown_revocation_status()
+            .build()
+            .context("cannot build the client certificate verifier")?;
+        rustls::ServerConfig::builder()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(self.chain.clone(), self.key.clone_key())
+            .context("the server certificate and key do not fit together")
+    }
+
+    /// The JWS signer for this unit (same Ed25519 key as TLS).
+    pub fn signer(&self) -> anyhow::Result<schema::Signer> {
+        let PrivateKeyDer::Pkcs8(k) = &self.key else {
+            return Err(anyhow!(
+                "the private key must be PKCS#8 Ed25519 (as `pki issue` writes it)"
+            ));
+        };
+        let chain = self.chain.iter().map(|c| c.to_vec()).collect();
+        schema::Signer::new(k.secret_pkcs8_der(), chain)
+            .map_err(|e| anyhow!("cannot sign with this key: {e}"))
+    }
+
+    /// What signatures are checked against: the root and the CRLs.
+    pub fn trust(&self) -> anyhow::Result<schema::Trust> {
+        let crls: Vec<Vec<u8>> = self.crls.iter().map(|c| c.to_vec()).collect();
+        schema::Trust::new(&[self.root.to_vec()])
+            .and_then(|t| t.with_crls(&crls))
+            .map_err(|e| anyhow!("cannot use the trust material: {e}"))
+    }
+}

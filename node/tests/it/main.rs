@@ -1,0 +1,3 @@
+//! Black-box tests of the `bmnn-node` binary: one test binary, one module per area.
+
+mod pki;
