@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
+use node::cli::{init, run};
 
 /// BMNN node: a reporting unit's service for state-secret protection reports.
 #[derive(Debug, Parser)]
@@ -16,6 +17,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Prepare an installation: data directory, database, key and certificate request (or
+    /// import of the issued certificate), first admin user.
+    Init(init::InitArgs),
+    /// Run the web UI and push the outbox up the configured links.
+    Serve(run::ConfigArg),
+    /// Send everything due in the outbox once, then exit (for scripts).
+    Push(run::PushArgs),
+    /// Show the outbox, receipts and the audit log's integrity.
+    Status(run::ConfigArg),
     /// Manage the private PKI: root, provincial CAs, leaf certificates, revocation.
     #[command(subcommand)]
     Pki(PkiCommand),
@@ -23,7 +33,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    node::tls::install_crypto_provider();
+    init_logging();
     let result = match cli.command {
+        Command::Init(a) => init::run(a),
+        Command::Serve(a) => run::serve(a),
+        Command::Push(a) => run::push(a),
+        Command::Status(a) => run::status(a),
         Command::Pki(cmd) => pki::run(cmd),
     };
     match result {
@@ -33,4 +49,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG").unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

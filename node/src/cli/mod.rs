@@ -1,4 +1,6 @@
 //! The command-line interface of `bmnn-node`, as reusable clap pieces: `bmnn-aggregator`
-//! mounts the same subcommands (today `pki`).
+//! mounts the same `pki` subcommands.
 
+pub mod init;
 pub mod pki;
+pub mod run;

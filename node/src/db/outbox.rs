@@ -196,3 +196,21 @@ pub fn counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(String, i64)>> {
         .select((outbox::state, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// Makes every pending row due now (`bmnn-node push --retry-now`).
+pub fn make_all_due(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outbox::table.filter(outbox::state.eq(State::Pending.code())))
+        .set(outbox::next_attempt_at.eq(now))
+        .execute(conn)
+}
+
+/// Rows that need a person's attention: rejected, held, or pending after a failure.
+pub fn problems(conn: &mut SqliteConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::state.ne(State::Delivered.code()))
+        .filter(outbox::last_error.is_not_null())
+        .order(outbox::updated_at.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}

@@ -1,3 +1,6 @@
-//! Black-box tests of the `bmnn-node` binary: one test binary, one module per area.
+//! Black-box tests of the `bmnn-node` binary and service: one test binary, one module per area.
 
+mod support;
+
+mod outbox;
 mod pki;

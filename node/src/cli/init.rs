@@ -1,0 +1,159 @@
+//! `bmnn-node init`: prepares an installation from its settings file. Creates the data
+//! directory and the database (running migrations); when the configured key does not exist,
+//! makes an Ed25519 key and a certificate request for the provincial CA; with `--import-cert`,
+//! installs the chain the CA sent back after checking it fits the key and the unit; and creates
+//! the first admin user when there is none.
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context as _};
+use clap::Args;
+use config::pki::{self, Overwrite};
+use config::settings::{DatabaseUrl, NodeSettings};
+
+use crate::{auth, db};
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The node's settings file (see config/node.example.toml).
+    #[arg(long, env = "BMNN_CONFIG")]
+    pub config: PathBuf,
+    /// Install this certificate chain (leaf + intermediate, PEM) issued for our CSR.
+    #[arg(long, value_name = "CHAIN_PEM")]
+    pub import_cert: Option<PathBuf>,
+    /// Login name of the first administrator (only when no user exists yet).
+    #[arg(long, default_value = "admin")]
+    pub admin_user: String,
+    /// Display name of the first administrator.
+    #[arg(long, default_value = "Quản trị hệ thống")]
+    pub admin_name: String,
+    /// Read the administrator's password from the first line of standard input; otherwise it
+    /// is taken from the environment variable BMNN_ADMIN_PASSWORD.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+pub fn run(args: InitArgs) -> anyhow::Result<()> {
+    let settings = NodeSettings::load(&args.config)?;
+    std::fs::create_dir_all(&settings.node.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            settings.node.data_dir.display()
+        )
+    })?;
+    let DatabaseUrl::Sqlite(db_path) = settings.node.database_url() else {
+        bail!("the node stores its data in SQLite: set [node] database_url to sqlite://<path> or leave it out");
+    };
+    let pool = db::open(&db_path)?;
+    println!("Cơ sở dữ liệu / database: {}", db_path.display());
+
+    let tls = &settings.tls;
+    if let Some(chain) = &args.import_cert {
+        import_cert(&settings, chain)?;
+    } else if !tls.key.exists() {
+        let dir = tls.key.parent().map(PathBuf::from).unwrap_or_default();
+        let name = format!(
+            "node-{}",
+            settings.unit.id.as_str().replace(['/', '.'], "_")
+        );
+        let files = pki::generate_csr(&settings.unit.id, &[], &[], &dir, &name, Overwrite::Refuse)?;
+        std::fs::rename(&files.key, &tls.key)
+            .with_context(|| format!("cannot move the new key to {}", tls.key.display()))?;
+        println!("Đã tạo khóa và yêu cầu cấp chứng thư / key and certificate request created:");
+        println!("  key (0600): {}", tls.key.display());
+        println!("  CSR: {}", files.csr.display());
+        println!("Send the CSR to the provincial CA (PA03), then run:");
+        println!(
+            "  bmnn-node init --config {} --import-cert <chain.pem>",
+            args.config.display()
+        );
+    } else if !tls.cert_chain.exists() {
+        println!(
+            "Key {} exists; waiting for the certificate: run init with --import-cert <chain.pem>",
+            tls.key.display()
+        );
+    } else {
+        println!("Chứng thư / certificate: {}", tls.cert_chain.display());
+    }
+
+    let mut conn = pool.get()?;
+    if db::users::count(&mut conn)? == 0 {
+        let password = read_password(args.password_stdin)?;
+        auth::check_password_policy(&password)
+            .map_err(|e| anyhow!("{e} / the password is too weak"))?;
+        let hash = auth::hash_password(&password)?;
+        conn.immediate_transaction(|c| {
+            db::users::insert(
+                c,
+                &db::users::NewUser {
+                    username: &args.admin_user,
+                    display_name: &args.admin_name,
+                    role: db::users::Role::Admin.code(),
+                    password_hash: &hash,
+                    created_at: db::now(),
+                },
+            )?;
+            db::audit::append(c, "init", "create_user", &args.admin_user, "admin")
+        })?;
+        println!(
+            "Đã tạo tài khoản quản trị / admin user created: {}",
+            args.admin_user
+        );
+    }
+    Ok(())
+}
+
+fn read_password(stdin: bool) -> anyhow::Result<String> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    std::env::var("BMNN_ADMIN_PASSWORD")
+        .map_err(|_| anyhow!("no user exists yet: give the first admin's password with --password-stdin or BMNN_ADMIN_PASSWORD"))
+}
+
+fn import_cert(settings: &NodeSettings, chain: &std::path::Path) -> anyhow::Result<()> {
+    let certs = pki::load_certs(chain)?;
+    let leaf = certs
+        .first()
+        .ok_or_else(|| anyhow!("{} holds no certificate", chain.display()))?;
+    let unit = schema::cert_unit_id(leaf).map_err(|e| anyhow!("{}: {e}", chain.display()))?;
+    if unit != settings.unit.id {
+        bail!(
+            "{} is for unit {unit}, but this node is {}",
+            chain.display(),
+            settings.unit.id
+        );
+    }
+    let key = pki::load_private_key(&settings.tls.key)?;
+    let rustls_pki_types::PrivateKeyDer::Pkcs8(k) = key else {
+        bail!("{} is not a PKCS#8 key", settings.tls.key.display());
+    };
+    schema::Signer::new(
+        k.secret_pkcs8_der(),
+        certs.iter().map(|c| c.to_vec()).collect(),
+    )
+    .map_err(|e| {
+        anyhow!(
+            "{} does not fit the key {}: {e}",
+            chain.display(),
+            settings.tls.key.display()
+        )
+    })?;
+    std::fs::copy(chain, &settings.tls.cert_chain).with_context(|| {
+        format!(
+            "cannot copy the chain to {}",
+            settings.tls.cert_chain.display()
+        )
+    })?;
+    println!(
+        "Đã cài chứng thư / certificate installed: {}",
+        settings.tls.cert_chain.display()
+    );
+    Ok(())
+}
