@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod auth;
+pub mod bundle;
 pub mod cli;
 pub mod db;
+pub mod forms;
 pub mod pusher;
 pub mod queue;
 pub mod tls;

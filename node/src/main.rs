@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
-use node::cli::{init, run};
+use node::cli::{bundle, init, run};
 
 /// BMNN node: a reporting unit's service for state-secret protection reports.
 #[derive(Debug, Parser)]
@@ -26,6 +26,11 @@ enum Command {
     Push(run::PushArgs),
     /// Show the outbox, receipts and the audit log's integrity.
     Status(run::ConfigArg),
+    /// Write the reports held back by classification into an encrypted, signed transfer
+    /// bundle for a secure USB drive.
+    ExportBundle(bundle::ExportArgs),
+    /// Import the receipt bundle the aggregator gave back for a transfer bundle.
+    ImportReceipts(bundle::ImportArgs),
     /// Manage the private PKI: root, provincial CAs, leaf certificates, revocation.
     #[command(subcommand)]
     Pki(PkiCommand),
@@ -40,6 +45,8 @@ fn main() -> ExitCode {
         Command::Serve(a) => run::serve(a),
         Command::Push(a) => run::push(a),
         Command::Status(a) => run::status(a),
+        Command::ExportBundle(a) => bundle::export(a),
+        Command::ImportReceipts(a) => bundle::import(a),
         Command::Pki(cmd) => pki::run(cmd),
     };
     match result {

@@ -197,6 +197,16 @@ impl Trust {
         Ok(self)
     }
 
+    /// Checks a certificate chain (DER, leaf first) up to a root at time `at`, not revoked;
+    /// returns the unit the leaf names. Used before encrypting to an aggregator's key.
+    pub fn verify_certificate(
+        &self,
+        chain: &[Vec<u8>],
+        at: UnixTime,
+    ) -> Result<UnitId, VerifyError> {
+        self.verify_chain(chain, at).map(|(unit, _)| unit)
+    }
+
     /// Checks the chain in `x5c` up to a root, at time `at`, and returns the leaf's unit id.
     fn verify_chain(
         &self,

@@ -214,3 +214,32 @@ pub fn problems(conn: &mut SqliteConnection, limit: i64) -> QueryResult<Vec<Outb
         .select(OutboxRow::as_select())
         .load(conn)
 }
+
+/// Held rows (above every link's classification): what goes into a transfer bundle.
+pub fn held(conn: &mut SqliteConnection) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::state.eq(State::Held.code()))
+        .order((outbox::priority, outbox::id))
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Marks every undelivered row of one report version delivered (a receipt came back by hand).
+pub fn mark_version_delivered(
+    conn: &mut SqliteConnection,
+    report_id: &str,
+    digest: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::report_id.eq(report_id))
+            .filter(outbox::digest.eq(digest))
+            .filter(outbox::state.ne(State::Delivered.code())),
+    )
+    .set((
+        outbox::state.eq(State::Delivered.code()),
+        outbox::updated_at.eq(now),
+    ))
+    .execute(conn)
+}

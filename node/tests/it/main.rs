@@ -2,5 +2,6 @@
 
 mod support;
 
+mod bundle;
 mod outbox;
 mod pki;
