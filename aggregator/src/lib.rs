@@ -1,1 +1,12 @@
-//! The aggregator library.
+//! The BMNN aggregator: what a province (or the nation) runs to receive its subtree's reports.
+//! Today it is the ingest service — mutual TLS, envelope verification, the subtree and peer
+//! rules, idempotent storage in SQLite and signed receipts — plus the `bmnn-aggregator` command
+//! line (`serve`, `status`, `demo`, `pki`). Registry, deadlines, mail, inspection planning and
+//! consolidation come later.
+
+pub mod app;
+pub mod cli;
+pub mod ingest;
+pub mod store;
+
+pub use app::Application;

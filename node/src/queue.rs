@@ -18,9 +18,22 @@ pub struct Queued {
     pub note: Option<String>,
 }
 
-/// Stores `env` and queues it on every link. `approved_by` names the head who signed.
+/// Stores `env` and queues it on every link, in a transaction of its own. `approved_by` names
+/// the head who signed.
 pub fn queue_envelope(
     conn: &mut SqliteConnection,
+    env: &Envelope,
+    approved_by: &str,
+    links: &[UpstreamLink],
+    max_queue: u32,
+) -> anyhow::Result<Vec<Queued>> {
+    conn.immediate_transaction(|c| queue_in_transaction(c, env, approved_by, links, max_queue))
+}
+
+/// The same, inside the caller's (IMMEDIATE) transaction, so that approval can delete the
+/// draft and check for an earlier approval atomically with the queueing.
+pub fn queue_in_transaction(
+    c: &mut SqliteConnection,
     env: &Envelope,
     approved_by: &str,
     links: &[UpstreamLink],
@@ -30,7 +43,7 @@ pub fn queue_envelope(
     let incident = body.kind() == ReportKind::IncidentReport;
     let digest = env.digest().to_string();
     let envelope = String::from_utf8(schema::encode(env)).context("envelope is not UTF-8")?;
-    conn.immediate_transaction(|c| {
+    {
         if !incident && outbox::pending_count(c)? >= i64::from(max_queue) {
             return Err(anyhow!(
                 "hàng đợi gửi đã đầy ({max_queue} báo cáo chưa gửi được) / the outbox is full: \
@@ -51,7 +64,12 @@ pub fn queue_envelope(
                 created_at: now,
             },
         )
-        .with_context(|| format!("report {} with this content is already stored", body.report_id))?;
+        .with_context(|| {
+            format!(
+                "report {} with this content is already stored",
+                body.report_id
+            )
+        })?;
         let mut out = Vec::new();
         for link in links {
             let allowed = body.classification <= link.max_classification;
@@ -63,24 +81,42 @@ pub fn queue_envelope(
                     link.max_classification.label_vi()
                 )
             });
-            let state = if allowed { outbox::State::Pending } else { outbox::State::Held };
+            let state = if allowed {
+                outbox::State::Pending
+            } else {
+                outbox::State::Held
+            };
             outbox::enqueue(
                 c,
                 &outbox::NewOutbox {
                     report_id: body.report_id.as_str(),
                     digest: &digest,
                     link: link.name.as_str(),
-                    priority: if incident { outbox::PRIORITY_INCIDENT } else { outbox::PRIORITY_NORMAL },
+                    priority: if incident {
+                        outbox::PRIORITY_INCIDENT
+                    } else {
+                        outbox::PRIORITY_NORMAL
+                    },
                     state: state.code(),
                     next_attempt_at: now,
                     last_error: note.as_deref(),
                     updated_at: now,
                 },
             )?;
-            out.push(Queued { link: link.name.to_string(), state, note });
+            out.push(Queued {
+                link: link.name.to_string(),
+                state,
+                note,
+            });
         }
         let detail = format!("{} {} {}", body.kind().code(), body.period, digest);
-        audit::append(c, approved_by, "approve_and_queue", body.report_id.as_str(), &detail)?;
+        audit::append(
+            c,
+            approved_by,
+            "approve_and_queue",
+            body.report_id.as_str(),
+            &detail,
+        )?;
         Ok(out)
-    })
+    }
 }

@@ -13,7 +13,7 @@ use anyhow::{anyhow, bail, Context as _};
 use config::settings::{AggregatorSettings, DatabaseUrl};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::SqliteConnection;
+use diesel::{Connection as _, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -30,8 +30,8 @@ struct Pragmas;
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+            "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -51,12 +51,28 @@ pub fn database_path(settings: &AggregatorSettings) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Opens (creating if needed) the database at `path` and runs pending migrations.
-pub fn open(path: &Path) -> anyhow::Result<DbPool> {
+/// Creates the SQLite file at `path` if needed and switches it to WAL mode, on one connection.
+/// Done before a pool opens its connections all at once: switching the journal mode takes an
+/// exclusive lock, so pooled connections racing to do it on a new file fail with "database is
+/// locked".
+pub fn prepare_wal(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     }
+    let url = path
+        .to_str()
+        .ok_or_else(|| anyhow!("database path {} is not UTF-8", path.display()))?;
+    let mut conn = SqliteConnection::establish(url)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+        .with_context(|| format!("cannot switch {} to WAL mode", path.display()))?;
+    Ok(())
+}
+
+/// Opens (creating if needed) the database at `path` and runs pending migrations.
+pub fn open(path: &Path) -> anyhow::Result<DbPool> {
+    prepare_wal(path)?;
     let url = path
         .to_str()
         .ok_or_else(|| anyhow!("database path {} is not UTF-8", path.display()))?;

@@ -81,7 +81,7 @@ pub fn counts_by_kind_and_unit(conn: &mut SqliteConnection) -> QueryResult<Vec<C
         .select((
             received::kind,
             received::unit,
-            diesel::dsl::count_distinct(received::report_id),
+            diesel::dsl::count(received::report_id).aggregate_distinct(),
             diesel::dsl::count_star(),
         ))
         .order((received::kind, received::unit))

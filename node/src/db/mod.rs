@@ -62,3 +62,6 @@ pub fn open(path: &Path) -> anyhow::Result<DbPool> {
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
+
+#[cfg(test)]
+mod tests;

@@ -69,7 +69,12 @@ pub(crate) fn parse(raw: &RawForm, ctx: &Ctx<'_>, errs: &mut FormErrors) -> Opti
                     "Bắt buộc: nhập 0 nếu không có.".to_string()
                 }
                 Some(s) if e.reason().contains("outside") => {
-                    format!("Phải từ {} đến {} {}.", s.min, s.max_value(), s.unit)
+                    format!(
+                        "Phải từ {} đến {} {}.",
+                        fields::fmt_count(s.min),
+                        fields::fmt_count(s.max_value()),
+                        s.unit
+                    )
                 }
                 _ => messages::vi(e.reason()),
             };

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use schema::{FieldError, IndicatorValue, Line, Text, MAX_INDICATOR_VALUE};
 use unicode_normalization::UnicodeNormalization;
 
-/// Field names never stored in a draft (the CSRF token, the submit button).
-const NOT_STORED: [&str; 2] = ["_csrf", "action"];
+/// Field names never stored in a draft (the CSRF token, the submit button, the report kind,
+/// which the draft row keeps).
+const NOT_STORED: [&str; 3] = ["_csrf", "action", "kind"];
 
 /// The raw fields of a form. Names follow the contract's field paths (`sections.a`,
 /// `indicators.so_vu_lo_mat`, `incidents[0].summary`), so an error path maps to its input.
@@ -282,6 +283,22 @@ pub(crate) fn choice<T>(
         .ok()
 }
 
+/// `1500` → `1.500`, as numbers are written in Vietnamese.
+pub fn fmt_count(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// `dd/mm/yyyy`, as dates are written in Vietnamese documents.
 pub fn fmt_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -331,5 +348,7 @@ mod tests {
         assert_eq!(parse_date("5/12/2026"), Some(d));
         assert_eq!(parse_date("32/12/2026"), None);
         assert_eq!(fmt_date(d), "05/12/2026");
+        assert_eq!(fmt_count(1_234_567), "1.234.567");
+        assert_eq!(fmt_count(12), "12");
     }
 }

@@ -13,13 +13,13 @@ mod incident;
 pub mod messages;
 mod plan;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use config::rules::{Form, RuleBook, RulePack};
 use schema::{Classification, FieldErrors, Payload, ReportKind, ReportingPeriod};
 
 pub use annual::{carrier_code, status_code, CARRIERS, INCIDENT_COLUMNS, STATUSES};
 pub use compliance::{NO, YES};
-pub use fields::{fmt_date, parse_count, parse_date, FormErrors, RawForm};
+pub use fields::{fmt_count, fmt_date, parse_count, parse_date, FormErrors, RawForm};
 pub use incident::SECTIONS as INCIDENT_SECTIONS;
 pub use plan::TASK_COLUMNS;
 
@@ -132,11 +132,11 @@ pub fn parse(
 /// The fields a new form of `kind` starts with on `today`.
 pub fn defaults(kind: ReportKind, today: NaiveDate) -> RawForm {
     let mut f = RawForm::default();
-    let period = match kind {
-        ReportKind::ImplementationPlan => ReportingPeriod::Annual(today.year()),
-        _ => ReportingPeriod::annual_containing(today),
-    };
-    f.set("period", period.to_string());
+    // Plans too: a plan for year Y can be signed from the start of period Y (15 Dec Y-1).
+    f.set(
+        "period",
+        ReportingPeriod::annual_containing(today).to_string(),
+    );
     let classification = match kind {
         ReportKind::AnnualReport | ReportKind::IncidentReport => Classification::Mat,
         _ => Classification::KhongMat,
@@ -166,8 +166,8 @@ pub(crate) fn section_errors(
         let msg = match spec {
             Some(s) if e.reason().contains("characters long") => format!(
                 "Quá dài: {} ký tự, tối đa {} ký tự.",
-                raw.get(e.path()).trim().chars().count(),
-                s.max_len
+                fields::fmt_count(raw.get(e.path()).trim().chars().count() as i64),
+                fields::fmt_count(i64::from(s.max_len))
             ),
             Some(_) if e.reason().contains("required") => {
                 "Bắt buộc: hãy viết nội dung mục này.".to_string()

@@ -81,7 +81,7 @@ fn annual_errors_land_on_their_fields() {
     );
     assert_eq!(
         e.field("indicators.so_vu_lo_mat"),
-        ["Phải từ 0 đến 1000 vụ."]
+        ["Phải từ 0 đến 1.000 vụ."]
     );
     assert!(e.field("indicators.so_buoi_tap_huan")[0].contains("số nguyên"));
     assert_eq!(
@@ -217,5 +217,5 @@ fn defaults_fill_the_period_and_level() {
     assert_eq!(f.get("period"), "2027");
     assert_eq!(f.get("classification"), "mat");
     let f = defaults(ReportKind::ImplementationPlan, today);
-    assert_eq!(f.get("period"), "2026");
+    assert_eq!(f.get("period"), "2027", "next year's plan from 15 Dec");
 }

@@ -5,3 +5,4 @@ mod support;
 mod bundle;
 mod outbox;
 mod pki;
+mod ui;

@@ -313,3 +313,30 @@ fn incidents_are_sent_before_everything_else() {
     drop(store);
     recv.stop();
 }
+
+#[test]
+fn full_queue_refuses_new_reports_but_always_takes_incidents() {
+    let fed = Federation::new();
+    let inst = fed.node(UNIT, 9, "mat");
+    let node = inst.open();
+    let mut conn = node.pool.get().unwrap();
+    let links = &node.settings.upstream;
+    let sign = |kind| {
+        schema::Envelope::sign(submission(UNIT, kind, Classification::Mat), &node.signer).unwrap()
+    };
+    node::queue::queue_envelope(&mut conn, &sign(ReportKind::AnnualReport), "head", links, 1)
+        .unwrap();
+    let e =
+        node::queue::queue_envelope(&mut conn, &sign(ReportKind::AnnualReport), "head", links, 1)
+            .unwrap_err();
+    assert!(e.to_string().contains("outbox is full"), "{e}");
+    node::queue::queue_envelope(
+        &mut conn,
+        &sign(ReportKind::IncidentReport),
+        "head",
+        links,
+        1,
+    )
+    .unwrap();
+    assert_eq!(inst.outbox_counts(&node).get("pending"), Some(&2));
+}

@@ -110,7 +110,7 @@ timeout_secs = 2
 initial_backoff_secs = 1
 max_backoff_secs = 2
 jitter = 0.5
-max_queue = 5000
+max_queue = 20000
 "#,
             chain = leaf.chain.display(),
             key = leaf.key.display(),

@@ -1,0 +1,81 @@
+//! Wiring: `Application::build` turns `AggregatorSettings` into a running ingest service: the
+//! store (migrations run), the TLS material (server config requiring client certificates,
+//! receipt signer, trust), and the listener bound at `[server] listen` (port 0 in tests).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context as _};
+use config::settings::AggregatorSettings;
+use node::tls::TlsMaterial;
+
+use crate::ingest::{self, Ingest};
+use crate::store::{self, DbPool};
+
+/// The running aggregator (today: its ingest service).
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    pool: DbPool,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Opens the store, loads the TLS material and binds the ingest listener. Must be called
+    /// inside an actix (or tokio) runtime.
+    pub fn build(settings: AggregatorSettings) -> anyhow::Result<Self> {
+        node::tls::install_crypto_provider();
+        let pool = store::open(&store::database_path(&settings)?)?;
+        let tls = TlsMaterial::load(&settings.tls)?;
+        let signer = tls.signer()?;
+        if signer.unit() != &settings.unit.id {
+            return Err(anyhow!(
+                "the certificate {} is for unit {}, but [unit] id is {}: issue an aggregator \
+                 certificate for this unit",
+                settings.tls.cert_chain.display(),
+                signer.unit(),
+                settings.unit.id
+            ));
+        }
+        let ingest = Arc::new(Ingest {
+            unit: settings.unit.id.clone(),
+            signer,
+            trust: tls.trust()?,
+            pool: pool.clone(),
+            max_body_bytes: settings.server.max_body_bytes,
+        });
+        let listen = settings.server.listen;
+        let listener =
+            TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
+        let port = listener.local_addr()?.port();
+        let server = ingest::server(ingest, listener, tls.server_config()?)?;
+        Ok(Self { port, server, pool })
+    }
+
+    /// The port the ingest listener is bound to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The store (for tests and commands that look at what arrived).
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    /// A handle to stop the server gracefully from elsewhere.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped (Ctrl-C or [`Application::handle`]).
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await.context("the ingest server failed")
+    }
+}

@@ -1,0 +1,123 @@
+//! Why a submission was refused, and the one place where each reason becomes an HTTP status
+//! and a stable code: `{"error": {"code": "...", "message": "..."}}` (plus `fields` for
+//! `invalid_report`). Messages are bilingual (Vietnamese / English): the node shows them to its
+//! officers next to the report that was set aside.
+//!
+//! | code | status | when |
+//! |---|---|---|
+//! | `malformed` | 400 | not an envelope as the contract says (the message names the field) |
+//! | `too_large` | 413 | the body is over `[server] max_body_bytes` |
+//! | `untrusted_certificate`, `revoked`, `bad_signature`, `wrong_signer` | 403 | `schema::VerifyError` |
+//! | `outside_subtree` | 403 | the reporting unit is not below this aggregator |
+//! | `wrong_peer` | 403 | the TLS client is neither the unit nor a relay that countersigned |
+//! | `conflict` | 409 | another version of the report id is stored and this one does not amend it |
+//! | `invalid_report` | 422 | `Submission::validate` failed |
+//! | `not_found`, `method_not_allowed` | 404, 405 | no such endpoint |
+//! | `internal` | 500 | our fault (details only in the log); the node retries |
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use schema::{FieldError, FieldErrors, UnitId, VerifyError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("Báo cáo không đúng định dạng / malformed envelope: {0}")]
+    Malformed(FieldError),
+    #[error("Báo cáo vượt quá {limit} byte / the body is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("Chữ ký không hợp lệ / signature refused: {0}")]
+    Verify(VerifyError),
+    #[error(
+        "Đơn vị {unit} không thuộc phạm vi của {receiver} / unit {unit} is not under \
+         aggregator {receiver}"
+    )]
+    OutsideSubtree { unit: UnitId, receiver: UnitId },
+    #[error(
+        "Kết nối của {} không được gửi báo cáo của {unit} / the TLS client {} may not deliver \
+         reports of {unit}: it is neither the unit nor a relay that countersigned",
+        peer_label(.peer), peer_label(.peer)
+    )]
+    WrongPeer { peer: Option<UnitId>, unit: UnitId },
+    #[error("Báo cáo chưa hợp lệ / invalid report: {0}")]
+    InvalidReport(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Không có địa chỉ này / no such endpoint")]
+    NotFound,
+    #[error("Phương thức không được hỗ trợ / method not allowed")]
+    MethodNotAllowed,
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+fn peer_label(peer: &Option<UnitId>) -> String {
+    peer.as_ref()
+        .map_or_else(|| "(no unit certificate)".to_string(), UnitId::to_string)
+}
+
+impl IngestError {
+    /// The stable code sent in `error.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "malformed",
+            Self::TooLarge { .. } => "too_large",
+            Self::Verify(e) => e.code(),
+            Self::OutsideSubtree { .. } => "outside_subtree",
+            Self::WrongPeer { .. } => "wrong_peer",
+            Self::InvalidReport(_) => "invalid_report",
+            Self::Conflict(_) => "conflict",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for IngestError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<anyhow::Error> for IngestError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Internal(e)
+    }
+}
+
+impl ResponseError for IngestError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Verify(_) | Self::OutsideSubtree { .. } | Self::WrongPeer { .. } => {
+                StatusCode::FORBIDDEN
+            }
+            Self::InvalidReport(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            // The cause stays in our log; the client learns only that it may retry.
+            Self::Internal(e) => {
+                tracing::error!("ingest failed: {e:#}");
+                "Lỗi hệ thống, sẽ gửi lại sau / internal error, retry later".to_string()
+            }
+            other => other.to_string(),
+        };
+        let mut error = json!({ "code": self.code(), "message": message });
+        if let Self::InvalidReport(fields) = self {
+            error["fields"] = fields
+                .iter()
+                .map(|f| json!({ "path": f.path(), "reason": f.reason() }))
+                .collect();
+        }
+        HttpResponse::build(self.status_code()).json(json!({ "error": error }))
+    }
+}

@@ -1,0 +1,141 @@
+//! The ingest service: where children submit. actix-web over rustls with client certificates
+//! required (national root, CRLs); `POST /api/v1/submissions` takes a JSON envelope and answers
+//! `200` with a signed `Receipt` or an error (see [`error`]); `GET /health` answers `ok`.
+//!
+//! The body is read here, up to `[server] max_body_bytes` (413 beyond; a moderately oversized
+//! body is drained first so the client reads the answer instead of a reset connection); the
+//! rest runs on a blocking thread ([`process`]). Report content is never logged at info level.
+
+pub mod error;
+pub mod peer;
+pub mod process;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use futures_util::StreamExt as _;
+use schema::{Signer, Trust, UnitId, MAX_ENVELOPE_BYTES};
+
+pub use error::IngestError;
+pub use peer::Peer;
+
+use crate::store::DbPool;
+
+/// Where children POST their envelopes (the node's `upstream::SUBMISSIONS_PATH`).
+pub const SUBMISSIONS_PATH: &str = node::upstream::SUBMISSIONS_PATH;
+
+/// Bodies up to this size are read to the end (and dropped) before answering 413.
+const DRAIN_LIMIT: u64 = 2 * MAX_ENVELOPE_BYTES as u64;
+
+/// What the handlers share: who we are, what we trust, where we store.
+pub struct Ingest {
+    /// This aggregator's unit: the receiver named in every receipt.
+    pub unit: UnitId,
+    pub signer: Signer,
+    pub trust: Trust,
+    pub pool: DbPool,
+    pub max_body_bytes: u64,
+}
+
+impl std::fmt::Debug for Ingest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingest")
+            .field("unit", &self.unit)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds the mTLS server on `listener` (already bound) with `tls` (which must require client
+/// certificates: `TlsMaterial::server_config`).
+pub fn server(
+    ingest: Arc<Ingest>,
+    listener: TcpListener,
+    tls: rustls::ServerConfig,
+) -> anyhow::Result<actix_web::dev::Server> {
+    let data = web::Data::from(ingest);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/health", web::get().to(health))
+            .service(
+                web::resource(SUBMISSIONS_PATH)
+                    .route(web::post().to(submit))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .default_service(web::to(not_found))
+    })
+    .on_connect(peer::on_connect)
+    .shutdown_timeout(5)
+    .listen_rustls_0_23(listener, tls)?
+    .run();
+    Ok(server)
+}
+
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+async fn not_found() -> Result<HttpResponse, IngestError> {
+    Err(IngestError::NotFound)
+}
+
+async fn method_not_allowed() -> Result<HttpResponse, IngestError> {
+    Err(IngestError::MethodNotAllowed)
+}
+
+async fn submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    ingest: web::Data<Ingest>,
+) -> Result<HttpResponse, IngestError> {
+    let body = read_body(&req, payload, ingest.max_body_bytes).await?;
+    let peer = Peer::of(&req);
+    let ingest = ingest.into_inner();
+    let receipt = web::block(move || ingest.process(peer, &body))
+        .await
+        .map_err(|e| IngestError::Internal(anyhow::anyhow!("the ingest task failed: {e}")))??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(schema::encode(&receipt)))
+}
+
+/// Reads the body up to `limit` bytes; beyond it, drains what a sane client may still send
+/// (up to [`DRAIN_LIMIT`]) and refuses with `too_large`.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: u64,
+) -> Result<web::Bytes, IngestError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+        return Err(IngestError::TooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    let mut seen: u64 = 0;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            IngestError::Malformed(schema::FieldError::new(
+                "",
+                format!("the request body could not be read: {e}"),
+            ))
+        })?;
+        seen += chunk.len() as u64;
+        if seen > DRAIN_LIMIT {
+            break;
+        }
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if seen > limit {
+        return Err(IngestError::TooLarge { limit });
+    }
+    Ok(body.freeze())
+}

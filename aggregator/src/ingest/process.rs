@@ -1,0 +1,163 @@
+//! What happens to one submission, in order: decode (`malformed`), verify every signature at
+//! the time of receipt (`VerifyError` codes), check the unit is strictly below this aggregator
+//! (`outside_subtree`) and that the TLS peer is the unit itself or a relay that countersigned
+//! (`wrong_peer`), validate (`invalid_report`), then store idempotently and sign the receipt in
+//! one transaction:
+//!
+//! - same report id and digest already stored → `duplicate`, with the stored `received_at`
+//!   (a retry never resets timeliness);
+//! - another version stored → `conflict`, unless `supersedes` names the latest stored version
+//!   → `amended`; a report id is never taken over by another unit;
+//! - nothing stored → `accepted`.
+//!
+//! Runs on a blocking thread (decoding, signature checks and SQLite are all synchronous).
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
+use schema::{Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, UnitId, UnixTime};
+
+use super::{Ingest, IngestError};
+use crate::store::received::{self, ReceivedRow};
+
+/// Vietnam's offset, +07:00 (no daylight saving).
+pub fn vn_offset() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset")
+}
+
+/// Now in +07:00, to the second: what a receipt's `received_at` says.
+pub fn now_vn() -> DateTime<FixedOffset> {
+    let now = Utc::now().with_timezone(&vn_offset());
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+/// The stored text of a `received_at` (fixed width, so it sorts by time).
+fn stamp(at: &DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+impl Ingest {
+    /// Takes one request body from the TLS client `peer` and answers with a signed receipt.
+    pub fn process(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
+        let env: Envelope = schema::decode(bytes).map_err(IngestError::Malformed)?;
+        let verified = env
+            .verify(&self.trust, UnixTime::now())
+            .map_err(IngestError::Verify)?;
+        let unit = &env.body.unit;
+        if !self.below(unit) {
+            return Err(IngestError::OutsideSubtree {
+                unit: unit.clone(),
+                receiver: self.unit.clone(),
+            });
+        }
+        let peer = match peer {
+            Some(p) if self.below(&p) && (&p == unit || verified.relays.contains(&p)) => p,
+            peer => {
+                return Err(IngestError::WrongPeer {
+                    peer,
+                    unit: unit.clone(),
+                })
+            }
+        };
+        env.body.validate().map_err(IngestError::InvalidReport)?;
+        self.store(&env, verified.digest, &peer)
+    }
+
+    /// Strictly below this aggregator: its own unit does not report to itself.
+    fn below(&self, unit: &UnitId) -> bool {
+        unit != &self.unit && self.unit.contains(unit)
+    }
+
+    fn receipt(
+        &self,
+        env: &Envelope,
+        digest: &Digest,
+        received_at: DateTime<FixedOffset>,
+        outcome: ReceiptOutcome,
+    ) -> Result<Receipt, IngestError> {
+        let body = ReceiptBody {
+            protocol: Protocol::V1,
+            report_id: env.body.report_id.clone(),
+            digest: digest.clone(),
+            unit: env.body.unit.clone(),
+            receiver: self.unit.clone(),
+            received_at,
+            outcome,
+        };
+        Receipt::sign(body, &self.signer)
+            .map_err(|e| IngestError::Internal(anyhow::anyhow!("cannot sign the receipt: {e}")))
+    }
+
+    fn store(&self, env: &Envelope, digest: Digest, peer: &UnitId) -> Result<Receipt, IngestError> {
+        let body = &env.body;
+        let report_id = body.report_id.as_str();
+        let envelope =
+            String::from_utf8(schema::encode(env)).map_err(|e| IngestError::Internal(e.into()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))?;
+        let (receipt, outcome) = conn.immediate_transaction(|c| {
+            let versions = received::versions(c, report_id)?;
+            if let Some(same) = versions.iter().find(|v| v.digest == digest.as_str()) {
+                let first = DateTime::parse_from_rfc3339(&same.received_at).map_err(|e| {
+                    IngestError::Internal(anyhow::anyhow!(
+                        "stored received_at `{}` of {report_id}: {e}",
+                        same.received_at
+                    ))
+                })?;
+                let receipt = self.receipt(env, &digest, first, ReceiptOutcome::Duplicate)?;
+                return Ok((receipt, ReceiptOutcome::Duplicate));
+            }
+            if let Some(other) = versions.iter().find(|v| v.unit != body.unit.as_str()) {
+                return Err(IngestError::Conflict(format!(
+                    "Mã báo cáo {report_id} đã được đơn vị {} sử dụng / report id {report_id} \
+                     belongs to unit {}",
+                    other.unit, other.unit
+                )));
+            }
+            let outcome = match received::latest(&versions) {
+                None => ReceiptOutcome::Accepted,
+                Some(l) if body.supersedes.as_ref().map(Digest::as_str) == Some(&l.digest) => {
+                    ReceiptOutcome::Amended
+                }
+                Some(l) => {
+                    return Err(IngestError::Conflict(format!(
+                        "Báo cáo {report_id} đã có phiên bản khác ({}); báo cáo sửa đổi phải ghi \
+                         supersedes = {} / another version of {report_id} is stored; an \
+                         amendment must name it in `supersedes`",
+                        l.digest, l.digest
+                    )))
+                }
+            };
+            let at = now_vn();
+            let receipt = self.receipt(env, &digest, at, outcome)?;
+            let receipt_json = String::from_utf8(schema::encode(&receipt))
+                .map_err(|e| IngestError::Internal(e.into()))?;
+            received::insert(
+                c,
+                &ReceivedRow {
+                    report_id: report_id.to_string(),
+                    digest: digest.to_string(),
+                    unit: body.unit.to_string(),
+                    kind: body.kind().code().to_string(),
+                    period: body.period.to_string(),
+                    classification: body.classification.code().to_string(),
+                    supersedes: body.supersedes.as_ref().map(Digest::to_string),
+                    peer: peer.to_string(),
+                    envelope: envelope.clone(),
+                    received_at: stamp(&at),
+                    receipt: receipt_json,
+                },
+            )?;
+            Ok((receipt, outcome))
+        })?;
+        tracing::info!(
+            report = %report_id,
+            unit = %body.unit,
+            kind = body.kind().code(),
+            peer = %peer,
+            outcome = ?outcome,
+            "submission received"
+        );
+        Ok(receipt)
+    }
+}

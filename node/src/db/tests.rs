@@ -1,0 +1,150 @@
+//! Schema checks: the migrated database matches the diesel table definitions column for
+//! column, and the audit log refuses edits and shows tampering.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::{audit, now, open, outbox, DbPool};
+
+#[derive(QueryableByName)]
+struct Col {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn columns(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
+    diesel::sql_query(format!(
+        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+    ))
+    .load::<Col>(conn)
+    .unwrap()
+    .into_iter()
+    .map(|c| c.name)
+    .collect()
+}
+
+macro_rules! diesel_columns {
+    ($t:ident) => {{
+        let mut v = Vec::new();
+        super::schema::$t::all_columns.names(&mut v);
+        v
+    }};
+}
+
+trait Names {
+    fn names(&self, out: &mut Vec<String>);
+}
+
+macro_rules! impl_names {
+    ($($c:ident),+) => {
+        impl<$($c: diesel::Column),+> Names for ($($c,)+) {
+            fn names(&self, out: &mut Vec<String>) {
+                $(out.push($c::NAME.to_string());)+
+            }
+        }
+    };
+}
+impl_names!(A, B, C, D);
+impl_names!(A, B, C, D, E, F, G);
+impl_names!(A, B, C, D, E, F, G, H);
+impl_names!(A, B, C, D, E, F, G, H, I, J);
+
+fn temp_pool() -> (tempfile::TempDir, DbPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = open(&dir.path().join("node.db")).unwrap();
+    (dir, pool)
+}
+
+#[test]
+fn migrated_schema_matches_the_diesel_tables() {
+    let (_d, pool) = temp_pool();
+    let mut c = pool.get().unwrap();
+    assert_eq!(columns(&mut c, "users"), diesel_columns!(users));
+    assert_eq!(columns(&mut c, "sessions"), diesel_columns!(sessions));
+    assert_eq!(columns(&mut c, "drafts"), diesel_columns!(drafts));
+    assert_eq!(columns(&mut c, "submissions"), diesel_columns!(submissions));
+    assert_eq!(columns(&mut c, "outbox"), diesel_columns!(outbox));
+    assert_eq!(columns(&mut c, "receipts"), diesel_columns!(receipts));
+    assert_eq!(columns(&mut c, "audit_log"), diesel_columns!(audit_log));
+}
+
+#[test]
+fn opening_twice_runs_migrations_once_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    {
+        let pool = open(&path).unwrap();
+        audit::append(&mut pool.get().unwrap(), "t", "a", "s", "d").unwrap();
+    }
+    let pool = open(&path).unwrap();
+    assert_eq!(
+        audit::recent(&mut pool.get().unwrap(), 10).unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn audit_log_refuses_updates_and_deletes() {
+    let (_d, pool) = temp_pool();
+    let mut c = pool.get().unwrap();
+    audit::append(&mut c, "canbo", "save_draft", "r1", "").unwrap();
+    let e = diesel::sql_query("UPDATE audit_log SET actor = 'x'")
+        .execute(&mut c)
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+    assert!(diesel::sql_query("DELETE FROM audit_log")
+        .execute(&mut c)
+        .is_err());
+}
+
+#[test]
+fn audit_chain_shows_a_tampered_entry() {
+    let (_d, pool) = temp_pool();
+    let mut c = pool.get().unwrap();
+    for i in 0..3 {
+        audit::append(&mut c, "lanhdao", "approve_and_queue", &format!("r{i}"), "").unwrap();
+    }
+    assert_eq!(audit::verify_chain(&mut c).unwrap(), None);
+    // Someone with file access drops the trigger and edits history.
+    diesel::sql_query("DROP TRIGGER audit_log_no_update")
+        .execute(&mut c)
+        .unwrap();
+    diesel::sql_query("UPDATE audit_log SET actor = 'canbo' WHERE seq = 2")
+        .execute(&mut c)
+        .unwrap();
+    assert_eq!(audit::verify_chain(&mut c).unwrap(), Some(2));
+}
+
+#[test]
+fn claimed_rows_are_invisible_until_their_lease_ends() {
+    let (_d, pool) = temp_pool();
+    let mut c = pool.get().unwrap();
+    let t0 = now();
+    outbox::enqueue(
+        &mut c,
+        &outbox::NewOutbox {
+            report_id: "r",
+            digest: "d",
+            link: "l",
+            priority: outbox::PRIORITY_NORMAL,
+            state: "pending",
+            next_attempt_at: t0,
+            last_error: None,
+            updated_at: t0,
+        },
+    )
+    .unwrap();
+    let lease = chrono::Duration::seconds(60);
+    assert_eq!(outbox::claim_due(&mut c, t0, lease, 10).unwrap().len(), 1);
+    assert_eq!(
+        outbox::claim_due(&mut c, t0, lease, 10).unwrap().len(),
+        0,
+        "claimed twice"
+    );
+    assert_eq!(
+        outbox::claim_due(&mut c, t0 + chrono::Duration::seconds(61), lease, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+}

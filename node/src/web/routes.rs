@@ -1,0 +1,46 @@
+//! The UI's addresses, in one place: constants for the fixed pages and builders for the ones
+//! that name a report. Handlers, links and form actions all use these.
+
+use schema::ReportKind;
+
+pub const HOME: &str = "/";
+pub const LOGIN: &str = "/dang-nhap";
+pub const LOGOUT: &str = "/dang-xuat";
+pub const HISTORY: &str = "/lich-su";
+pub const USERS: &str = "/nguoi-dung";
+pub const HEALTH: &str = "/health";
+
+/// A new, empty form of `kind`.
+pub fn new_draft(kind: ReportKind) -> String {
+    format!("/ban-nhap/moi/{}", kind.code())
+}
+
+/// A draft: GET shows the form, POST saves it.
+pub fn draft(report_id: &str) -> String {
+    format!("/ban-nhap/{report_id}")
+}
+
+/// POST: the head approves, signs and queues the draft.
+pub fn approve(report_id: &str) -> String {
+    format!("/ban-nhap/{report_id}/duyet")
+}
+
+/// POST: deletes a draft.
+pub fn delete_draft(report_id: &str) -> String {
+    format!("/ban-nhap/{report_id}/xoa")
+}
+
+/// The signed report laid out as an official document.
+pub fn print(report_id: &str) -> String {
+    format!("/bao-cao/{report_id}/in")
+}
+
+/// POST: sets a user's password (admin).
+pub fn user_password(user_id: i32) -> String {
+    format!("/nguoi-dung/{user_id}/mat-khau")
+}
+
+/// `path?tb=code`: a page showing one of the fixed notices of `layout::notice`.
+pub fn with_notice(path: &str, code: &str) -> String {
+    format!("{path}?tb={code}")
+}
