@@ -91,15 +91,27 @@ async fn submit(
     payload: web::Payload,
     ingest: web::Data<Ingest>,
 ) -> Result<HttpResponse, IngestError> {
-    let body = read_body(&req, payload, ingest.max_body_bytes).await?;
     let peer = Peer::of(&req);
-    let ingest = ingest.into_inner();
-    let receipt = web::block(move || ingest.process(peer, &body))
-        .await
-        .map_err(|e| IngestError::Internal(anyhow::anyhow!("the ingest task failed: {e}")))??;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(schema::encode(&receipt)))
+    let result = async {
+        let body = read_body(&req, payload, ingest.max_body_bytes).await?;
+        let ingest = ingest.into_inner();
+        let peer = peer.clone();
+        web::block(move || ingest.process(peer, &body))
+            .await
+            .map_err(|e| IngestError::Internal(anyhow::anyhow!("the ingest task failed: {e}")))?
+    }
+    .await;
+    match result {
+        Ok(receipt) => Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .body(schema::encode(&receipt))),
+        Err(e) => {
+            // The code only: messages may quote what was sent.
+            let peer = peer.as_ref().map_or_else(String::new, UnitId::to_string);
+            tracing::info!(code = e.code(), peer = %peer, "submission refused");
+            Err(e)
+        }
+    }
 }
 
 /// Reads the body up to `limit` bytes; beyond it, drains what a sane client may still send

@@ -91,3 +91,50 @@ pub fn counts_by_kind_and_unit(conn: &mut SqliteConnection) -> QueryResult<Vec<C
 pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
     received::table.count().get_result(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection as _;
+
+    use super::*;
+
+    fn row(digest: &str, supersedes: Option<&str>) -> ReceivedRow {
+        ReceivedRow {
+            report_id: "6f1c2d3e-0a1b-4c2d-8e3f-a1b2c3d4e5f6".into(),
+            digest: digest.into(),
+            unit: "75.26041".into(),
+            kind: "annual_report".into(),
+            period: "2026".into(),
+            classification: "mat".into(),
+            supersedes: supersedes.map(str::to_string),
+            peer: "75.26041".into(),
+            envelope: "{}".into(),
+            received_at: "2026-12-05T09:31:02+07:00".into(),
+            receipt: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn migrated_table_matches_the_model_and_refuses_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pool = crate::store::open(&tmp.path().join("a.db")).unwrap();
+        let mut c = pool.get().unwrap();
+        let (a, b) = (row("sha256:a", None), row("sha256:b", Some("sha256:a")));
+        insert(&mut c, &a).unwrap();
+        insert(&mut c, &b).unwrap();
+        assert!(insert(&mut c, &a).is_err(), "same id and digest twice");
+        assert_eq!(
+            get(&mut c, &a.report_id, "sha256:a").unwrap(),
+            Some(a.clone())
+        );
+        let all = versions(&mut c, &a.report_id).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(latest(&all), Some(&b));
+        assert_eq!(count(&mut c).unwrap(), 2);
+        let counts = counts_by_kind_and_unit(&mut c).unwrap();
+        assert_eq!((counts[0].reports, counts[0].versions), (1, 2));
+        assert!(c.batch_execute("UPDATE received SET unit = '79'").is_err());
+        assert!(c.batch_execute("DELETE FROM received").is_err());
+        assert_eq!(count(&mut c).unwrap(), 2);
+    }
+}

@@ -1,4 +1,10 @@
-//! Black-box tests of the `bmnn-aggregator` binary.
+//! Black-box tests of the `bmnn-aggregator` binary and service: one test binary, one module
+//! per area (`ingest`: the real aggregator driven by real nodes; `demo`: the all-in-one demo).
+
+mod support;
+
+mod demo;
+mod ingest;
 
 use std::process::Command;
 

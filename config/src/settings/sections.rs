@@ -281,7 +281,7 @@ impl Default for RemindersSection {
 }
 
 /// `[inspection]` (aggregator): risk-based inspection planning.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionSection {
     /// Years looked back when scoring a unit's record; default 2.
@@ -291,6 +291,15 @@ pub struct InspectionSection {
     /// `late_reports = 1.5`, `years_since_inspection = 1.0`. Names are snake_case.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
+}
+
+impl Default for InspectionSection {
+    fn default() -> Self {
+        Self {
+            look_back_years: Self::default_look_back(),
+            weights: BTreeMap::new(),
+        }
+    }
 }
 
 impl InspectionSection {

@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context as _};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::SqliteConnection;
+use diesel::{Connection as _, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -37,15 +37,16 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     }
 }
 
-/// Opens (creating if needed) the database at `path` and runs pending migrations.
+/// Opens (creating if needed) the node's database at `path` and runs pending migrations.
 pub fn open(path: &Path) -> anyhow::Result<DbPool> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-    }
-    let url = path
-        .to_str()
-        .ok_or_else(|| anyhow!("database path {} is not UTF-8", path.display()))?;
+    open_sqlite(path, MIGRATIONS)
+}
+
+/// Opens a SQLite database with our pragmas and runs `migrations` (the aggregator passes its
+/// own).
+pub fn open_sqlite(path: &Path, migrations: EmbeddedMigrations) -> anyhow::Result<DbPool> {
+    prepare_wal(path)?;
+    let url = utf8(path)?;
     let pool = Pool::builder()
         .max_size(8)
         .connection_timeout(Duration::from_secs(30))
@@ -53,9 +54,29 @@ pub fn open(path: &Path) -> anyhow::Result<DbPool> {
         .build(ConnectionManager::<SqliteConnection>::new(url))
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     let mut conn = pool.get().context("cannot get a database connection")?;
-    conn.run_pending_migrations(MIGRATIONS)
+    conn.run_pending_migrations(migrations)
         .map_err(|e| anyhow!("database migration failed for {}: {e}", path.display()))?;
     Ok(pool)
+}
+
+fn utf8(path: &Path) -> anyhow::Result<&str> {
+    path.to_str()
+        .ok_or_else(|| anyhow!("database path {} is not UTF-8", path.display()))
+}
+
+/// Creates the SQLite file at `path` if needed and switches it to WAL mode on one connection,
+/// before a pool opens its connections at once: switching the journal mode takes an exclusive
+/// lock, and pooled connections racing to do it on a new file fail with "database is locked".
+pub fn prepare_wal(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    }
+    let mut conn = SqliteConnection::establish(utf8(path)?)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+        .with_context(|| format!("cannot switch {} to WAL mode", path.display()))?;
+    Ok(())
 }
 
 /// Now, in UTC, as stored in TIMESTAMP columns.

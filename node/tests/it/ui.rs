@@ -407,10 +407,16 @@ async fn approved_annual_report_is_sent_and_its_receipt_shown() {
         if page.contains("Đã gửi — có biên nhận") {
             break page;
         }
-        assert!(std::time::Instant::now() < deadline, "never delivered:\n{page}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never delivered:\n{page}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
-    assert!(history.contains(&id) && history.contains("Biên nhận của"), "{history}");
+    assert!(
+        history.contains(&id) && history.contains("Biên nhận của"),
+        "{history}"
+    );
     assert_eq!(recv.stored(), 1);
     assert!(recv.store.lock().unwrap().reports.contains_key(&id));
     recv.stop();

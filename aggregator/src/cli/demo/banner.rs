@@ -2,7 +2,7 @@
 //! to try, in Vietnamese with English alongside.
 
 use super::accounts::Login;
-use super::setup::{NodeSite, Site};
+use super::setup::{lower_first, NodeSite, Site, PROVINCE};
 
 const RULE: &str = "════════════════════════════════════════════════════════════════════════";
 
@@ -24,8 +24,9 @@ pub fn render(site: &Site, aggregator_port: u16, nodes: &[(NodeSite, Vec<Login>)
     ));
     out.push(String::new());
     out.push(format!(
-        "Máy chủ tổng hợp {} / {} aggregator (unit 75):",
-        site.province_name, site.province_name
+        "Máy chủ tổng hợp {} / aggregator of {} ({PROVINCE}):",
+        lower_first(&site.province_name),
+        site.province_name
     ));
     out.push(format!(
         "  https://127.0.0.1:{aggregator_port}/  — chỉ nhận kết nối có chứng thư số / \

@@ -168,7 +168,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// `Phường Trấn Biên` → `phường Trấn Biên`.
-fn lower_first(s: &str) -> String {
+pub fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),

@@ -105,7 +105,9 @@ impl Receiver {
     pub fn stop(mut self) {
         // On a thread of its own, so it also works from inside an async test.
         let handle = self.handle.clone();
-        std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false))).join().unwrap();
+        std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)))
+            .join()
+            .unwrap();
         if let Some(t) = self.thread.take() {
             t.join().unwrap();
         }

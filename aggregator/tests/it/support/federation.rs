@@ -1,0 +1,317 @@
+//! A test federation: the national root, Đồng Nai's CA (75) and Hồ Chí Minh City's (79), the
+//! province's aggregator (the real `aggregator::Application`, on a thread with its own actix
+//! System), and node installations whose link points at it.
+
+use std::path::{Path, PathBuf};
+
+use config::pki::{CaDir, LeafFiles, LeafRequest, Overwrite};
+use config::settings::{AggregatorSettings, NodeSettings, TlsSection};
+use node::tls::TlsMaterial;
+use schema::{Envelope, Receipt, Submission, UnitId};
+
+pub struct Federation {
+    pub dir: tempfile::TempDir,
+    pub root: CaDir,
+    pub ca75: CaDir,
+    pub ca79: CaDir,
+}
+
+impl Federation {
+    pub fn new() -> Self {
+        node::tls::install_crypto_provider();
+        let dir = tempfile::tempdir().unwrap();
+        let root = CaDir::init_root(&dir.path().join("root"), Overwrite::Refuse).unwrap();
+        let ca = |unit: &str| {
+            root.issue_intermediate(
+                &UnitId::parse(unit).unwrap(),
+                &dir.path().join(format!("ca{unit}")),
+                Overwrite::Refuse,
+            )
+            .unwrap()
+        };
+        let (ca75, ca79) = (ca("75"), ca("79"));
+        Self {
+            dir,
+            root,
+            ca75,
+            ca79,
+        }
+    }
+
+    /// The CA that issues for `unit` (by its province).
+    fn ca_for(&self, unit: &str) -> &CaDir {
+        if unit.starts_with("79") {
+            &self.ca79
+        } else {
+            &self.ca75
+        }
+    }
+
+    /// A leaf for `unit` (node role) and its `[tls]` section.
+    pub fn leaf(&self, unit: &str) -> (LeafFiles, TlsSection) {
+        let name = format!("leaf-{}", unit.replace(['/', '.'], "_"));
+        let files = self
+            .ca_for(unit)
+            .issue_leaf(
+                &LeafRequest::node(UnitId::parse(unit).unwrap()),
+                &self.dir.path().join("leaves"),
+                &name,
+                Overwrite::Refuse,
+            )
+            .unwrap();
+        let tls = TlsSection {
+            cert_chain: files.chain.clone(),
+            key: files.key.clone(),
+            trust_root: self.root.cert_path(),
+            crl: Some(self.ca_for(unit).crl_path()),
+        };
+        (files, tls)
+    }
+
+    /// Starts Đồng Nai's aggregator on a free port with body limit `max_body_bytes`.
+    pub fn aggregator(&self, max_body_bytes: u64) -> Aggregator {
+        let home = self.dir.path().join("aggregator");
+        let leaf = self
+            .ca75
+            .issue_leaf(
+                &LeafRequest::aggregator(UnitId::parse("75").unwrap())
+                    .with_ip("127.0.0.1".parse().unwrap()),
+                &home.join("pki"),
+                "aggregator",
+                Overwrite::Refuse,
+            )
+            .unwrap();
+        let config = home.join("aggregator.toml");
+        let toml = format!(
+            r#"[unit]
+id = "75"
+name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước tỉnh Đồng Nai"
+
+[node]
+data_dir = "data"
+listen = "127.0.0.1:0"
+
+[tls]
+cert_chain = "{chain}"
+key = "{key}"
+trust_root = "{root}"
+crl = "{crl}"
+
+[[upstream]]
+name = "Bộ Công an (A03)"
+url = "https://a03.bca.example.vn/"
+max_classification = "toi_mat"
+
+[server]
+listen = "127.0.0.1:0"
+max_body_bytes = {max_body_bytes}
+
+[inspection]
+look_back_years = 2
+"#,
+            chain = leaf.chain.display(),
+            key = leaf.key.display(),
+            root = self.root.cert_path().display(),
+            crl = self.ca75.crl_path().display(),
+        );
+        std::fs::write(&config, toml).unwrap();
+        let settings = AggregatorSettings::load_from(&config, std::iter::empty()).unwrap();
+        Aggregator::start(settings, config)
+    }
+
+    /// A node installation for `unit` whose link points at `port` on loopback.
+    pub fn node(&self, unit: &str, port: u16) -> Installation {
+        let (_, tls) = self.leaf(unit);
+        let dir = self
+            .dir
+            .path()
+            .join(format!("node-{}", unit.replace(['/', '.'], "_")));
+        Installation::write(&dir, unit, &tls, port)
+    }
+}
+
+/// The real aggregator, running until dropped.
+pub struct Aggregator {
+    pub port: u16,
+    pub pool: aggregator::store::DbPool,
+    pub config: PathBuf,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Aggregator {
+    fn start(settings: AggregatorSettings, config: PathBuf) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let app = aggregator::Application::build(settings).unwrap();
+                tx.send((app.port(), app.pool(), app.handle())).unwrap();
+                app.run_until_stopped().await.unwrap();
+            })
+        });
+        let (port, pool, handle) = rx.recv().unwrap();
+        Self {
+            port,
+            pool,
+            config,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Stored versions (rows).
+    pub fn stored(&self) -> i64 {
+        aggregator::store::received::count(&mut self.pool.get().unwrap()).unwrap()
+    }
+
+    /// Every stored version of a report, oldest first.
+    pub fn versions(&self, report_id: &str) -> Vec<aggregator::store::received::ReceivedRow> {
+        aggregator::store::received::versions(&mut self.pool.get().unwrap(), report_id).unwrap()
+    }
+}
+
+impl Drop for Aggregator {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // A thread of its own: the test may be inside a runtime, which cannot nest another.
+        let _ = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(handle.stop(false));
+        })
+        .join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub struct Installation {
+    pub config: PathBuf,
+    pub tls: TlsSection,
+}
+
+impl Installation {
+    fn write(dir: &Path, unit: &str, tls: &TlsSection, port: u16) -> Self {
+        std::fs::create_dir_all(dir).unwrap();
+        let config = dir.join("node.toml");
+        let toml = format!(
+            r#"[unit]
+id = "{unit}"
+name = "Ủy ban nhân dân phường Trấn Biên"
+
+[node]
+data_dir = "data"
+listen = "127.0.0.1:0"
+
+[tls]
+cert_chain = "{chain}"
+key = "{key}"
+trust_root = "{root}"
+
+[[upstream]]
+name = "PA03 Đồng Nai"
+url = "https://127.0.0.1:{port}/"
+max_classification = "mat"
+timeout_secs = 10
+
+[outbox]
+initial_backoff_secs = 1
+max_backoff_secs = 2
+"#,
+            chain = tls.cert_chain.display(),
+            key = tls.key.display(),
+            root = tls.trust_root.display(),
+        );
+        std::fs::write(&config, toml).unwrap();
+        Self {
+            config,
+            tls: tls.clone(),
+        }
+    }
+
+    pub fn settings(&self) -> NodeSettings {
+        NodeSettings::load_from(&self.config, std::iter::empty()).unwrap()
+    }
+
+    pub fn open(&self) -> node::app::Node {
+        node::app::Node::open(self.settings()).unwrap()
+    }
+
+    /// Signs and queues `sub` as the node does when the head approves.
+    pub fn queue(&self, node: &node::app::Node, sub: Submission) -> Envelope {
+        let env = Envelope::sign(sub, &node.signer).unwrap();
+        node::queue::queue_envelope(
+            &mut node.pool.get().unwrap(),
+            &env,
+            "lanhdao",
+            &node.settings.upstream,
+            node.settings.outbox.max_queue,
+        )
+        .unwrap();
+        env
+    }
+
+    /// The receipts the node stored for `report_id`, decoded.
+    pub fn receipts(&self, node: &node::app::Node, report_id: &str) -> Vec<Receipt> {
+        node::db::receipts::for_report(&mut node.pool.get().unwrap(), report_id)
+            .unwrap()
+            .iter()
+            .map(|r| schema::decode(r.receipt.as_bytes()).unwrap())
+            .collect()
+    }
+
+    /// The node's outbox row for one version of a report.
+    pub fn outbox_row(
+        &self,
+        node: &node::app::Node,
+        env: &Envelope,
+    ) -> node::db::outbox::OutboxRow {
+        let digest = env.digest().to_string();
+        node::db::outbox::for_report(&mut node.pool.get().unwrap(), env.body.report_id.as_str())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.digest == digest)
+            .unwrap()
+    }
+}
+
+/// An HTTPS client presenting the certificate in `tls` (or none), trusting only the root.
+pub fn client(tls: &TlsSection, with_certificate: bool) -> reqwest::Client {
+    let material = TlsMaterial::load(tls).unwrap();
+    let config = if with_certificate {
+        material.client_config().unwrap()
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(material.root.clone()).unwrap();
+        rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth()
+    };
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .build()
+        .unwrap()
+}
+
+/// POSTs `body` to the submissions endpoint; the status and the JSON answer.
+pub async fn post(
+    client: &reqwest::Client,
+    agg: &Aggregator,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let resp = client
+        .post(agg.url("/api/v1/submissions"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.unwrap();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, json)
+}

@@ -1,0 +1,37 @@
+//! Submissions to sign and send: a small valid annual report, and variants of it.
+
+use schema::*;
+
+/// A valid annual report of `unit` for 2026, with a fresh report id.
+pub fn annual(unit: &str) -> Submission {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-05T09:30:00+07:00").unwrap();
+    Submission {
+        protocol: Protocol::V1,
+        report_id: ReportId::random(),
+        unit: UnitId::parse(unit).unwrap(),
+        period: ReportingPeriod::Annual(2026),
+        classification: Classification::Mat,
+        created_at: now,
+        supersedes: None,
+        payload: Payload::AnnualReport(AnnualReport {
+            sections: BoundedVec::parse(vec![Section {
+                code: IndicatorCode::parse("a").unwrap(),
+                text: Text::parse("Tình hình ổn định.").unwrap(),
+            }])
+            .unwrap(),
+            indicators: BoundedVec::empty(),
+            incidents: BoundedVec::empty(),
+            drafter: Line::parse("Nguyễn Văn An").unwrap(),
+        }),
+    }
+}
+
+/// The same report with other content (another digest), amending `supersedes` if given.
+pub fn revised(original: &Submission, supersedes: Option<Digest>) -> Submission {
+    let mut s = original.clone();
+    if let Payload::AnnualReport(r) = &mut s.payload {
+        r.drafter = Line::parse("Lê Thị Cúc").unwrap();
+    }
+    s.supersedes = supersedes;
+    s
+}
