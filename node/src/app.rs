@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context as _};
 use config::rules::RuleBook;
 use config::settings::{DatabaseUrl, NodeSettings};
-use schema::Signer;
+use schema::{Signer, Trust};
 use tokio::sync::Notify;
 
 use crate::db::{self, DbPool};
@@ -23,6 +23,8 @@ pub struct Node {
     pub settings: Arc<NodeSettings>,
     pub rules: &'static RuleBook,
     pub signer: Arc<Signer>,
+    /// The national root and CRLs, for receipts and recipient certificates.
+    pub trust: Arc<Trust>,
     pub pusher: Pusher,
 }
 
@@ -67,12 +69,14 @@ impl Node {
             .iter()
             .map(|l| Upstream::new(l, &tls))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let pusher = Pusher::new(pool.clone(), links, tls.trust()?, settings.outbox.clone());
+        let trust = Arc::new(tls.trust()?);
+        let pusher = Pusher::new(pool.clone(), links, trust.clone(), settings.outbox.clone());
         Ok(Self {
             pool,
             settings: Arc::new(settings),
             rules,
             signer: Arc::new(signer),
+            trust,
             pusher,
         })
     }

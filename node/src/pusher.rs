@@ -54,12 +54,17 @@ impl std::fmt::Debug for Pusher {
 }
 
 impl Pusher {
-    pub fn new(pool: DbPool, links: Vec<Upstream>, trust: Trust, policy: OutboxPolicy) -> Self {
+    pub fn new(
+        pool: DbPool,
+        links: Vec<Upstream>,
+        trust: Arc<Trust>,
+        policy: OutboxPolicy,
+    ) -> Self {
         let links = links.into_iter().map(|l| (l.name.clone(), l)).collect();
         Self {
             pool,
             links: Arc::new(links),
-            trust: Arc::new(trust),
+            trust,
             policy,
             wake: Arc::new(Notify::new()),
         }

@@ -70,6 +70,7 @@ pub fn page(
                     nav {
                         a href=(routes::HOME) { "Trang chủ" }
                         a href=(routes::HISTORY) { "Lịch sử gửi" }
+                        a href=(routes::TRANSFER) { "Chuyển giao USB" }
                         @if viewer.is_admin() { a href=(routes::USERS) { "Người dùng" } }
                     }
                     span { (viewer.user.display_name) " (" (viewer.role.label_vi()) ")" }
@@ -147,6 +148,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
              giữ lại: chuyển bằng gói chuyển giao trên USB an toàn."
         }
         "da-xoa" => "Đã xóa bản nháp.",
+        "da-nhap-bn" => "Đã nhập biên nhận; các báo cáo tương ứng đã được ghi nhận là đã gửi.",
         "da-tao" => "Đã tạo tài khoản.",
         "da-doi-mk" => "Đã đặt lại mật khẩu; tài khoản đã được mở khóa.",
         _ => return None,

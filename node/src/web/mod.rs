@@ -29,6 +29,7 @@ pub mod queries;
 pub mod routes;
 pub mod session;
 mod status;
+mod transfer;
 mod users;
 mod widgets;
 
@@ -85,6 +86,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ban-nhap/{id}/xoa", web::post().to(draft::delete))
         .route("/bao-cao/{id}/in", web::get().to(print::print))
         .route(r::HISTORY, web::get().to(history::history))
+        .route(r::TRANSFER, web::get().to(transfer::show))
+        .route(r::TRANSFER_EXPORT, web::post().to(transfer::export))
+        .route(r::TRANSFER_IMPORT, web::post().to(transfer::import))
         .route(r::USERS, web::get().to(users::list))
         .route(r::USERS, web::post().to(users::create))
         .route(

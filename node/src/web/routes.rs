@@ -9,6 +9,9 @@ pub const LOGOUT: &str = "/dang-xuat";
 pub const HISTORY: &str = "/lich-su";
 pub const USERS: &str = "/nguoi-dung";
 pub const HEALTH: &str = "/health";
+pub const TRANSFER: &str = "/chuyen-giao";
+pub const TRANSFER_EXPORT: &str = "/chuyen-giao/xuat";
+pub const TRANSFER_IMPORT: &str = "/chuyen-giao/nhap";
 
 /// A new, empty form of `kind`.
 pub fn new_draft(kind: ReportKind) -> String {

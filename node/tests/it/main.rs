@@ -3,6 +3,7 @@
 mod support;
 
 mod bundle;
+mod cli;
 mod outbox;
 mod pki;
 mod ui;

@@ -7,6 +7,7 @@
 
 mod delivery;
 mod refusals;
+mod transfer;
 
 use config::rules::RuleBook;
 use reqwest::{redirect, Client, StatusCode};

@@ -11,6 +11,10 @@
 //! - `ReceiptBundle`: the aggregator's signed receipts for them, carried back in clear
 //!   (receipts hold no report content and each is signed).
 
+mod transfer;
+
+pub use transfer::{export_held, import_receipts, Exported, Imported};
+
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey, X25519};
 use aws_lc_rs::digest::{digest, SHA256, SHA512};

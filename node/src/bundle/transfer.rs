@@ -1,0 +1,135 @@
+//! Moving bundles in and out of the store, shared by the CLI and the web UI: collect the held
+//! reports into a transfer bundle for a verified aggregator certificate, and import a receipt
+//! bundle (each receipt verified, stored with the `delivered` mark in one transaction).
+
+use anyhow::{anyhow, bail};
+use diesel::SqliteConnection;
+use schema::{Envelope, Signer, Trust, UnitId, UnixTime};
+
+use super::{ReceiptBundle, TransferBundle, RECEIPTS_FORMAT};
+use crate::db::{self, audit, outbox, receipts, submissions};
+
+/// What an export produced: the bundle and the report ids inside, or nothing to send.
+#[derive(Debug)]
+pub struct Exported {
+    pub bundle: TransferBundle,
+    pub report_ids: Vec<String>,
+}
+
+/// Seals every held report into a bundle for the aggregator whose chain (DER, leaf first) is
+/// given, after checking that chain against the national root. `None` when nothing is held.
+pub fn export_held(
+    conn: &mut SqliteConnection,
+    signer: &Signer,
+    trust: &Trust,
+    recipient_chain: &[Vec<u8>],
+    actor: &str,
+) -> anyhow::Result<Option<Exported>> {
+    let to = trust
+        .verify_certificate(recipient_chain, UnixTime::now())
+        .map_err(|e| anyhow!("not a valid aggregator certificate of the national PKI: {e}"))?;
+    let mut envelopes: Vec<Envelope> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in outbox::held(conn)? {
+        if !seen.insert((row.report_id.clone(), row.digest.clone())) {
+            continue;
+        }
+        let s = submissions::get(conn, &row.report_id, &row.digest)?.ok_or_else(|| {
+            anyhow!(
+                "report {} is held but missing from the store",
+                row.report_id
+            )
+        })?;
+        envelopes.push(
+            schema::decode(s.envelope.as_bytes())
+                .map_err(|e| anyhow!("stored envelope {}: {e}", row.report_id))?,
+        );
+    }
+    if envelopes.is_empty() {
+        return Ok(None);
+    }
+    let now = chrono::Utc::now()
+        .with_timezone(&config::settings::TIMEZONE)
+        .fixed_offset();
+    let bundle = TransferBundle::seal(&envelopes, &recipient_chain[0], signer, now)?;
+    let report_ids: Vec<String> = envelopes
+        .iter()
+        .map(|e| e.body.report_id.to_string())
+        .collect();
+    conn.immediate_transaction(|c| {
+        audit::append(
+            c,
+            actor,
+            "export_bundle",
+            to.as_str(),
+            &report_ids.join(" "),
+        )
+    })?;
+    Ok(Some(Exported { bundle, report_ids }))
+}
+
+/// Counts of an import.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub imported: usize,
+    /// Receipts for reports this node does not have (ignored).
+    pub unknown: usize,
+}
+
+/// Decodes, checks and imports a receipt bundle addressed to `me`. Refuses the whole bundle if
+/// any receipt fails verification, so a forged receipt never marks anything delivered.
+pub fn import_receipts(
+    conn: &mut SqliteConnection,
+    trust: &Trust,
+    me: &UnitId,
+    bytes: &[u8],
+    actor: &str,
+) -> anyhow::Result<Imported> {
+    let bundle: ReceiptBundle =
+        schema::decode(bytes).map_err(|e| anyhow!("not a receipt bundle: {e}"))?;
+    if bundle.format != RECEIPTS_FORMAT || &bundle.to != me {
+        bail!(
+            "this is a {} bundle for {}, not receipts for {me}",
+            bundle.format,
+            bundle.to
+        );
+    }
+    for (i, r) in bundle.receipts.iter().enumerate() {
+        r.verify(trust, UnixTime::now())
+            .map_err(|e| anyhow!("receipt {i} ({}) does not verify: {e}", r.body.report_id))?;
+        if &r.body.unit != me {
+            bail!("receipt {i} is for {}, not for {me}", r.body.unit);
+        }
+    }
+    let mut counts = Imported::default();
+    conn.immediate_transaction(|c| -> anyhow::Result<()> {
+        for r in bundle.receipts.iter() {
+            let (rid, dig) = (r.body.report_id.to_string(), r.body.digest.to_string());
+            if submissions::get(c, &rid, &dig)?.is_none() {
+                counts.unknown += 1;
+                continue;
+            }
+            let now = db::now();
+            receipts::insert(
+                c,
+                &receipts::ReceiptRow {
+                    report_id: rid.clone(),
+                    digest: dig.clone(),
+                    receiver: r.body.receiver.to_string(),
+                    received_at: r.body.received_at.to_rfc3339(),
+                    outcome: serde_json::to_value(r.body.outcome)?
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    receipt: String::from_utf8(schema::encode(r))?,
+                    stored_at: now,
+                },
+            )?;
+            outbox::mark_version_delivered(c, &rid, &dig, now)?;
+            audit::append(c, actor, "import_receipt", &rid, r.body.receiver.as_str())?;
+            counts.imported += 1;
+        }
+        Ok(())
+    })?;
+    Ok(counts)
+}
