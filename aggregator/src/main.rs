@@ -32,29 +32,12 @@ enum Command {
 fn main() -> ExitCode {
     node::tls::install_crypto_provider();
     let cli = Cli::parse();
-    init_logging();
+    node::cli::init_logging("warn,aggregator=info");
     let result = match cli.command {
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
         Command::Demo(a) => demo::run(a),
         Command::Pki(cmd) => pki::run(cmd),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Logs to stderr; `BMNN_LOG` sets the filter (default: warnings, and the aggregator's own
-/// one line per received submission, which names ids and outcome but never content).
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG")
-        .unwrap_or_else(|_| "warn,aggregator=info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    node::cli::exit(result)
 }

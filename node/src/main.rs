@@ -39,7 +39,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     node::tls::install_crypto_provider();
-    init_logging();
+    node::cli::init_logging("warn");
     let result = match cli.command {
         Command::Init(a) => init::run(a),
         Command::Serve(a) => run::serve(a),
@@ -49,20 +49,5 @@ fn main() -> ExitCode {
         Command::ImportReceipts(a) => bundle::import(a),
         Command::Pki(cmd) => pki::run(cmd),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn init_logging() {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG").unwrap_or_else(|_| "warn".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    node::cli::exit(result)
 }
