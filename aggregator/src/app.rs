@@ -10,6 +10,7 @@ use config::settings::AggregatorSettings;
 use node::tls::TlsMaterial;
 
 use crate::ingest::{self, Ingest};
+use crate::relay::Relay;
 use crate::store::{self, DbPool};
 
 /// The running aggregator (today: its ingest service).
@@ -17,6 +18,7 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     pool: DbPool,
+    relay: Option<Relay>,
 }
 
 impl std::fmt::Debug for Application {
@@ -44,19 +46,26 @@ impl Application {
                 settings.unit.id
             ));
         }
+        let relay = Relay::open(&settings)?;
         let ingest = Arc::new(Ingest {
             unit: settings.unit.id.clone(),
             signer,
             trust: tls.trust()?,
             pool: pool.clone(),
             max_body_bytes: settings.server.max_body_bytes,
+            relay: relay.clone(),
         });
         let listen = settings.server.listen;
         let listener =
             TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
         let port = listener.local_addr()?.port();
         let server = ingest::server(ingest, listener, tls.server_config()?)?;
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            relay,
+        })
     }
 
     /// The port the ingest listener is bound to.
@@ -74,8 +83,25 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until the server is stopped (Ctrl-C or [`Application::handle`]).
+    /// The relay's store (its outbox and the parent's receipts), if there is a parent.
+    pub fn relay_pool(&self) -> Option<DbPool> {
+        self.relay.as_ref().map(Relay::pool)
+    }
+
+    /// Serves until the server is stopped (Ctrl-C or [`Application::handle`]), pushing the
+    /// relay's outbox to the parent in the background.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await.context("the ingest server failed")
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let pusher = self.relay.map(|r| {
+            tokio::spawn(r.run(async move {
+                let _ = stop_rx.await;
+            }))
+        });
+        let result = self.server.await.context("the ingest server failed");
+        let _ = stop_tx.send(());
+        if let Some(p) = pusher {
+            let _ = p.await;
+        }
+        result
     }
 }

@@ -1,12 +1,14 @@
 //! The BMNN aggregator: what a province (or the nation) runs to receive its subtree's reports.
 //! Today it is the ingest service — mutual TLS, envelope verification, the subtree and peer
 //! rules, idempotent storage in SQLite and signed receipts — plus the `bmnn-aggregator` command
-//! line (`serve`, `status`, `demo`, `pki`). Registry, deadlines, mail, inspection planning and
-//! consolidation come later.
+//! line (`serve`, `status`, `demo`, `pki`), and the relay of incident reports to the next tier
+//! (countersigned, through the node's outbox). Registry, deadlines, mail, inspection planning
+//! and consolidation come later.
 
 pub mod app;
 pub mod cli;
 pub mod ingest;
+pub mod relay;
 pub mod store;
 
 pub use app::Application;

@@ -37,6 +37,8 @@ pub struct Ingest {
     pub trust: Trust,
     pub pool: DbPool,
     pub max_body_bytes: u64,
+    /// The upstream side, if this aggregator has a parent.
+    pub relay: Option<crate::relay::Relay>,
 }
 
 impl std::fmt::Debug for Ingest {

@@ -10,6 +10,9 @@
 //!   → `amended`; a report id is never taken over by another unit;
 //! - nothing stored → `accepted`.
 //!
+//! Incident reports are then handed to the relay (countersigned, queued for the parent) before
+//! the receipt is returned.
+//!
 //! Runs on a blocking thread (decoding, signature checks and SQLite are all synchronous).
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
@@ -58,7 +61,17 @@ impl Ingest {
             }
         };
         env.body.validate().map_err(IngestError::InvalidReport)?;
-        self.store(&env, verified.digest, &peer)
+        let receipt = self.store(&env, verified.digest, &peer)?;
+        if let Some(relay) = self
+            .relay
+            .as_ref()
+            .filter(|_| crate::relay::Relay::forwards(env.body.kind()))
+        {
+            // Before the receipt: if this fails the child retries, and the duplicate path
+            // forwards again (idempotently).
+            relay.forward(&env).map_err(IngestError::Internal)?;
+        }
+        Ok(receipt)
     }
 
     /// Strictly below this aggregator: its own unit does not report to itself.

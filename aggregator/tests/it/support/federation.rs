@@ -14,6 +14,8 @@ pub struct Federation {
     pub root: CaDir,
     pub ca75: CaDir,
     pub ca79: CaDir,
+    /// The nation's CA, for the national aggregator's own certificate.
+    pub cavn: CaDir,
 }
 
 impl Federation {
@@ -29,12 +31,13 @@ impl Federation {
             )
             .unwrap()
         };
-        let (ca75, ca79) = (ca("75"), ca("79"));
+        let (ca75, ca79, cavn) = (ca("75"), ca("79"), ca("VN"));
         Self {
             dir,
             root,
             ca75,
             ca79,
+            cavn,
         }
     }
 
@@ -42,6 +45,8 @@ impl Federation {
     fn ca_for(&self, unit: &str) -> &CaDir {
         if unit.starts_with("79") {
             &self.ca79
+        } else if unit == "VN" {
+            &self.cavn
         } else {
             &self.ca75
         }
@@ -68,24 +73,42 @@ impl Federation {
         (files, tls)
     }
 
-    /// Starts Đồng Nai's aggregator on a free port with body limit `max_body_bytes`.
+    /// Starts Đồng Nai's aggregator on a free port with body limit `max_body_bytes` (its
+    /// upstream link is a placeholder nobody answers).
     pub fn aggregator(&self, max_body_bytes: u64) -> Aggregator {
-        let home = self.dir.path().join("aggregator");
+        self.aggregator_for("75", "https://a03.bca.example.vn/", max_body_bytes)
+    }
+
+    /// Starts the national aggregator (`VN`, no upstream).
+    pub fn national(&self) -> Aggregator {
+        self.aggregator_for("VN", "", 8 * 1024 * 1024)
+    }
+
+    /// Starts the aggregator of `unit`, relaying to `upstream` (none if empty).
+    pub fn aggregator_for(&self, unit: &str, upstream: &str, max_body_bytes: u64) -> Aggregator {
+        let home = self.dir.path().join(format!("aggregator-{unit}"));
         let leaf = self
-            .ca75
+            .ca_for(unit)
             .issue_leaf(
-                &LeafRequest::aggregator(UnitId::parse("75").unwrap())
+                &LeafRequest::aggregator(UnitId::parse(unit).unwrap())
                     .with_ip("127.0.0.1".parse().unwrap()),
                 &home.join("pki"),
                 "aggregator",
                 Overwrite::Refuse,
             )
             .unwrap();
+        let upstream = if upstream.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "[[upstream]]\nname = \"Bộ Công an (A03)\"\nurl = \"{upstream}\"\nmax_classification = \"toi_mat\"\ntimeout_secs = 5\n\n[outbox]\ninitial_backoff_secs = 1\nmax_backoff_secs = 2\n"
+            )
+        };
         let config = home.join("aggregator.toml");
         let toml = format!(
             r#"[unit]
-id = "75"
-name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước tỉnh Đồng Nai"
+id = "{unit}"
+name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước"
 
 [node]
 data_dir = "data"
@@ -97,22 +120,15 @@ key = "{key}"
 trust_root = "{root}"
 crl = "{crl}"
 
-[[upstream]]
-name = "Bộ Công an (A03)"
-url = "https://a03.bca.example.vn/"
-max_classification = "toi_mat"
-
+{upstream}
 [server]
 listen = "127.0.0.1:0"
 max_body_bytes = {max_body_bytes}
-
-[inspection]
-look_back_years = 2
 "#,
             chain = leaf.chain.display(),
             key = leaf.key.display(),
             root = self.root.cert_path().display(),
-            crl = self.ca75.crl_path().display(),
+            crl = self.ca_for(unit).crl_path().display(),
         );
         std::fs::write(&config, toml).unwrap();
         let settings = AggregatorSettings::load_from(&config, std::iter::empty()).unwrap();
@@ -134,6 +150,8 @@ look_back_years = 2
 pub struct Aggregator {
     pub port: u16,
     pub pool: aggregator::store::DbPool,
+    /// The relay's outbox store, when the aggregator has a parent.
+    pub relay_pool: Option<aggregator::store::DbPool>,
     pub config: PathBuf,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -145,14 +163,16 @@ impl Aggregator {
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let app = aggregator::Application::build(settings).unwrap();
-                tx.send((app.port(), app.pool(), app.handle())).unwrap();
+                tx.send((app.port(), app.pool(), app.relay_pool(), app.handle()))
+                    .unwrap();
                 app.run_until_stopped().await.unwrap();
             })
         });
-        let (port, pool, handle) = rx.recv().unwrap();
+        let (port, pool, relay_pool, handle) = rx.recv().unwrap();
         Self {
             port,
             pool,
+            relay_pool,
             config,
             handle,
             thread: Some(thread),

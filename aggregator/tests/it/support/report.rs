@@ -35,3 +35,26 @@ pub fn revised(original: &Submission, supersedes: Option<Digest>) -> Submission 
     s.supersedes = supersedes;
     s
 }
+
+/// An incident report (leak of a Mật document over a social network) of `unit`.
+pub fn incident(unit: &str) -> Submission {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-05-02T08:00:00+07:00").unwrap();
+    Submission {
+        classification: Classification::Mat,
+        created_at: now,
+        payload: Payload::IncidentReport(IncidentReport {
+            discovered_at: chrono::DateTime::parse_from_rfc3339("2026-05-01T16:20:00+07:00")
+                .unwrap(),
+            exposed_classification: Classification::Mat,
+            carrier: CarrierForm::Electronic,
+            channel: Line::parse("Mạng xã hội Zalo").unwrap(),
+            description: Text::parse("Cán bộ chụp ảnh tài liệu Mật gửi qua Zalo.").unwrap(),
+            cause: Text::parse("Ý thức chấp hành chưa cao.").unwrap(),
+            consequences: Text::parse("Đang đánh giá.").unwrap(),
+            measures_taken: Text::parse("Đã yêu cầu gỡ bỏ, thu hồi.").unwrap(),
+            status: IncidentStatus::UnderInvestigation,
+            violations: BoundedVec::parse(vec![ViolationKind::UnlawfulTransmission]).unwrap(),
+        }),
+        ..annual(unit)
+    }
+}

@@ -1,0 +1,88 @@
+//! Relaying to the next tier. An aggregator is a node that also has children: its own upstream
+//! link runs on the node's machinery (outbox table, pusher, upstream client), in a store of its
+//! own (`<data_dir>/relay.db`). Incident reports are countersigned and queued for the parent at
+//! once, before the child gets its receipt; the queueing is idempotent (a child's retry after a
+//! crash queues nothing twice), so an incident accepted here is never lost on the way up.
+//! Other kinds wait for the relay policy and consolidation (later issues). The national
+//! aggregator (`VN`) has no upstream and relays nothing.
+
+use anyhow::Context as _;
+use config::settings::{AggregatorSettings, DatabaseUrl, NodeSection, NodeSettings};
+use schema::{Envelope, ReportKind};
+
+use crate::store::DbPool;
+
+/// The aggregator's own upstream side.
+#[derive(Clone, Debug)]
+pub struct Relay {
+    node: node::app::Node,
+}
+
+impl Relay {
+    /// `None` when there is no upstream link (the national aggregator).
+    pub fn open(settings: &AggregatorSettings) -> anyhow::Result<Option<Self>> {
+        if settings.upstream.is_empty() {
+            return Ok(None);
+        }
+        let node_settings = NodeSettings {
+            unit: settings.unit.clone(),
+            node: NodeSection {
+                data_dir: settings.node.data_dir.clone(),
+                listen: settings.node.listen,
+                database_url: Some(DatabaseUrl::sqlite(settings.node.data_dir.join("relay.db"))),
+                rules_dir: settings.node.rules_dir.clone(),
+            },
+            tls: settings.tls.clone(),
+            upstream: settings.upstream.clone(),
+            outbox: settings.outbox.clone(),
+        };
+        let node =
+            node::app::Node::open(node_settings).context("cannot open the relay's outbox")?;
+        Ok(Some(Self { node }))
+    }
+
+    /// Whether reports of `kind` go up at once.
+    pub fn forwards(kind: ReportKind) -> bool {
+        kind == ReportKind::IncidentReport
+    }
+
+    /// Countersigns `env` and queues it for the parent, unless that is already done. Call it
+    /// before answering the child, on `accepted` and on `duplicate` alike.
+    pub fn forward(&self, env: &Envelope) -> anyhow::Result<()> {
+        let mut relayed = env.clone();
+        relayed
+            .countersign(&self.node.signer)
+            .map_err(|e| anyhow::anyhow!("cannot countersign: {e}"))?;
+        let mut conn = self.node.pool.get().context("relay store")?;
+        let (id, digest) = (
+            relayed.body.report_id.to_string(),
+            relayed.digest().to_string(),
+        );
+        conn.immediate_transaction(|c| -> anyhow::Result<()> {
+            if node::db::submissions::get(c, &id, &digest)?.is_some() {
+                return Ok(());
+            }
+            let s = &self.node.settings;
+            node::queue::queue_in_transaction(
+                c,
+                &relayed,
+                "relay",
+                &s.upstream,
+                s.outbox.max_queue,
+            )?;
+            Ok(())
+        })?;
+        self.node.wake().notify_one();
+        Ok(())
+    }
+
+    /// The relay's store (outbox, receipts from the parent).
+    pub fn pool(&self) -> DbPool {
+        self.node.pool.clone()
+    }
+
+    /// Runs the relay's pusher until `shutdown` resolves.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        self.node.pusher.clone().run(shutdown).await
+    }
+}
