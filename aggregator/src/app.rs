@@ -54,6 +54,10 @@ impl Application {
             pool: pool.clone(),
             max_body_bytes: settings.server.max_body_bytes,
             relay: relay.clone(),
+            limiter: ingest::limit::RateLimiter::new(
+                settings.server.rate_per_second,
+                settings.server.rate_burst,
+            ),
         });
         let listen = settings.server.listen;
         let listener =

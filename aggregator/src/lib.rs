@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod ingest;
+pub mod openapi;
 pub mod relay;
 pub mod store;
 

@@ -12,6 +12,7 @@
 //! | `wrong_peer` | 403 | the TLS client is neither the unit nor a relay that countersigned |
 //! | `conflict` | 409 | another version of the report id is stored and this one does not amend it |
 //! | `invalid_report` | 422 | `Submission::validate` failed |
+//! | `rate_limited` | 429 | the client sent more than its budget (`[server] rate_per_second`, `rate_burst`); retry later |
 //! | `not_found`, `method_not_allowed` | 404, 405 | no such endpoint |
 //! | `internal` | 500 | our fault (details only in the log); the node retries |
 
@@ -43,6 +44,8 @@ pub enum IngestError {
     InvalidReport(FieldErrors),
     #[error("{0}")]
     Conflict(String),
+    #[error("Gửi quá nhanh, hãy gửi lại sau / too many submissions from this client, retry later")]
+    RateLimited,
     #[error("Không có địa chỉ này / no such endpoint")]
     NotFound,
     #[error("Phương thức không được hỗ trợ / method not allowed")]
@@ -67,6 +70,7 @@ impl IngestError {
             Self::WrongPeer { .. } => "wrong_peer",
             Self::InvalidReport(_) => "invalid_report",
             Self::Conflict(_) => "conflict",
+            Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal",
@@ -96,6 +100,7 @@ impl ResponseError for IngestError {
             }
             Self::InvalidReport(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

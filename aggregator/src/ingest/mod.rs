@@ -5,8 +5,11 @@
 //! The body is read here, up to `[server] max_body_bytes` (413 beyond; a moderately oversized
 //! body is drained first so the client reads the answer instead of a reset connection); the
 //! rest runs on a blocking thread ([`process`]). Report content is never logged at info level.
+//! Every refusal is written to the hash-chained audit log (code and peer), every acceptance
+//! too (in the storing transaction); each client has a rate budget ([`limit`]).
 
 pub mod error;
+pub mod limit;
 pub mod peer;
 pub mod process;
 
@@ -39,6 +42,8 @@ pub struct Ingest {
     pub max_body_bytes: u64,
     /// The upstream side, if this aggregator has a parent.
     pub relay: Option<crate::relay::Relay>,
+    /// Per-client rate limit.
+    pub limiter: limit::RateLimiter,
 }
 
 impl std::fmt::Debug for Ingest {
@@ -62,6 +67,7 @@ pub fn server(
         App::new()
             .app_data(data.clone())
             .route("/health", web::get().to(health))
+            .route("/api/v1/openapi.json", web::get().to(crate::openapi::serve))
             .service(
                 web::resource(SUBMISSIONS_PATH)
                     .route(web::post().to(submit))
@@ -94,6 +100,7 @@ async fn submit(
     ingest: web::Data<Ingest>,
 ) -> Result<HttpResponse, IngestError> {
     let peer = Peer::of(&req);
+    let for_audit = ingest.clone().into_inner();
     let result = async {
         let body = read_body(&req, payload, ingest.max_body_bytes).await?;
         let ingest = ingest.into_inner();
@@ -109,8 +116,10 @@ async fn submit(
             .body(schema::encode(&receipt))),
         Err(e) => {
             // The code only: messages may quote what was sent.
-            let peer = peer.as_ref().map_or_else(String::new, UnitId::to_string);
-            tracing::info!(code = e.code(), peer = %peer, "submission refused");
+            let peer_label = peer.as_ref().map_or_else(String::new, UnitId::to_string);
+            tracing::info!(code = e.code(), peer = %peer_label, "submission refused");
+            let code = e.code();
+            let _ = web::block(move || for_audit.record_refusal(&peer, code)).await;
             Err(e)
         }
     }

@@ -40,6 +40,33 @@ fn stamp(at: &DateTime<FixedOffset>) -> String {
 impl Ingest {
     /// Takes one request body from the TLS client `peer` and answers with a signed receipt.
     pub fn process(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
+        if !self.limiter.allow(&peer) {
+            return Err(IngestError::RateLimited);
+        }
+        self.check_and_store(peer, bytes)
+    }
+
+    /// Appends a refusal (its code) to the audit log; a failure to do so is logged, not raised.
+    pub fn record_refusal(&self, peer: &Option<UnitId>, code: &str) {
+        let actor = peer
+            .as_ref()
+            .map_or_else(|| "-".to_string(), UnitId::to_string);
+        let done = self
+            .pool
+            .get()
+            .map_err(anyhow::Error::new)
+            .and_then(|mut c| {
+                c.immediate_transaction(|c| {
+                    node::db::audit::append(c, &actor, "submission_refused", "-", code)
+                })
+                .map_err(anyhow::Error::new)
+            });
+        if let Err(err) = done {
+            tracing::error!("cannot write the refusal to the audit log: {err:#}");
+        }
+    }
+
+    fn check_and_store(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
         let env: Envelope = schema::decode(bytes).map_err(IngestError::Malformed)?;
         let verified = env
             .verify(&self.trust, UnixTime::now())
@@ -161,6 +188,8 @@ impl Ingest {
                     receipt: receipt_json,
                 },
             )?;
+            let detail = format!("{} {} {:?}", body.kind().code(), digest, outcome);
+            node::db::audit::append(c, peer.as_str(), "submission_accepted", report_id, &detail)?;
             Ok((receipt, outcome))
         })?;
         tracing::info!(

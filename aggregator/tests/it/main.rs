@@ -5,6 +5,7 @@ mod support;
 
 mod demo;
 mod ingest;
+mod limits;
 mod relay;
 
 use std::process::Command;

@@ -199,11 +199,26 @@ pub struct ServerSection {
     /// (`schema::MAX_ENVELOPE_BYTES`).
     #[serde(default = "ServerSection::default_body")]
     pub max_body_bytes: u64,
+    /// Submissions per second each client (TLS peer unit) may sustain; default 50.
+    #[serde(default = "ServerSection::default_rate")]
+    pub rate_per_second: u32,
+    /// Submissions a client may send at once before the rate applies; default 2000 (a node
+    /// flushing a long outbox).
+    #[serde(default = "ServerSection::default_burst")]
+    pub rate_burst: u32,
 }
 
 impl ServerSection {
     fn default_body() -> u64 {
         schema::MAX_ENVELOPE_BYTES as u64
+    }
+
+    fn default_rate() -> u32 {
+        50
+    }
+
+    fn default_burst() -> u32 {
+        2000
     }
 
     pub(crate) fn check(&self, out: &mut Vec<(String, String)>) {

@@ -86,6 +86,17 @@ impl Federation {
 
     /// Starts the aggregator of `unit`, relaying to `upstream` (none if empty).
     pub fn aggregator_for(&self, unit: &str, upstream: &str, max_body_bytes: u64) -> Aggregator {
+        self.aggregator_with(unit, upstream, max_body_bytes, "")
+    }
+
+    /// The same, with extra `[server]` lines (e.g. a rate limit).
+    pub fn aggregator_with(
+        &self,
+        unit: &str,
+        upstream: &str,
+        max_body_bytes: u64,
+        server_extra: &str,
+    ) -> Aggregator {
         let home = self.dir.path().join(format!("aggregator-{unit}"));
         let leaf = self
             .ca_for(unit)
@@ -124,6 +135,7 @@ crl = "{crl}"
 [server]
 listen = "127.0.0.1:0"
 max_body_bytes = {max_body_bytes}
+{server_extra}
 "#,
             chain = leaf.chain.display(),
             key = leaf.key.display(),
