@@ -117,12 +117,9 @@ const SUBMISSION_ERRORS: &[(u16, &str)] = &[
     (400, "Not an envelope: refused for good."),
     (
         403,
-        "A signature, the reporting unit or the TLS client was refused: refused for good.",
+        "A signature, the unit or the TLS client was refused: refused for good.",
     ),
-    (
-        409,
-        "Conflicts with the version of the report stored: refused for good.",
-    ),
+    (409, "Conflicts with the version stored: refused for good."),
     (413, "The body is too large: refused for good."),
     (
         422,

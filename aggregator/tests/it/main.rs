@@ -6,6 +6,7 @@ mod support;
 mod demo;
 mod ingest;
 mod limits;
+mod openapi;
 mod relay;
 
 use std::process::Command;
