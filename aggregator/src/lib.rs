@@ -2,13 +2,15 @@
 //! Today it is the ingest service — mutual TLS, envelope verification, the subtree and peer
 //! rules, idempotent storage in SQLite and signed receipts — plus the `bmnn-aggregator` command
 //! line (`serve`, `status`, `demo`, `pki`), and the relay of incident reports to the next tier
-//! (countersigned, through the node's outbox). Registry, deadlines, mail, inspection planning
-//! and consolidation come later.
+//! (countersigned, through the node's outbox), the unit registry with its restructurings
+//! (merge, split, rename, move; the 2025 reform's successions), and the OpenAPI document.
+//! Deadlines, mail, inspection planning, consolidation and PostgreSQL come later.
 
 pub mod app;
 pub mod cli;
 pub mod ingest;
 pub mod openapi;
+pub mod registry;
 pub mod relay;
 pub mod store;
 

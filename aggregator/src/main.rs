@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{demo, run};
+use aggregator::cli::{demo, registry, run};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -24,6 +24,10 @@ enum Command {
     /// Try the whole system on one machine: a PKI, this aggregator for Đồng Nai (75) and two
     /// commune nodes with their web UIs, all in one process (Ctrl-C stops it).
     Demo(demo::DemoArgs),
+    /// Danh mục đơn vị / the unit registry: import, show, and restructure (merge, split,
+    /// rename, move) with effect from a date.
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
     /// Manage the private PKI: root, provincial CAs, leaf certificates, revocation.
     #[command(subcommand)]
     Pki(PkiCommand),
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
         Command::Demo(a) => demo::run(a),
+        Command::Registry(cmd) => registry::run(cmd),
         Command::Pki(cmd) => pki::run(cmd),
     };
     node::cli::exit(result)

@@ -70,6 +70,12 @@ const ERROR_CODES: &[ErrorCode] = &[
         meaning: "The reporting unit is not under this aggregator, or is the aggregator itself.",
     },
     ErrorCode {
+        code: "unknown_unit",
+        statuses: &[403],
+        meaning: "The aggregator has loaded its unit registry, and the registry does not have \
+                  the reporting unit under it on any day of the report's period.",
+    },
+    ErrorCode {
         code: "wrong_peer",
         statuses: &[403],
         meaning: "The TLS client is neither the reporting unit nor a relay that countersigned \

@@ -9,6 +9,7 @@
 //! | `too_large` | 413 | the body is over `[server] max_body_bytes` |
 //! | `untrusted_certificate`, `revoked`, `bad_signature`, `wrong_signer` | 403 | `schema::VerifyError` |
 //! | `outside_subtree` | 403 | the reporting unit is not below this aggregator |
+//! | `unknown_unit` | 403 | the registry is loaded and the reporting unit is not in it, under this aggregator, during the report's period |
 //! | `wrong_peer` | 403 | the TLS client is neither the unit nor a relay that countersigned |
 //! | `conflict` | 409 | another version of the report id is stored and this one does not amend it |
 //! | `invalid_report` | 422 | `Submission::validate` failed |
@@ -18,7 +19,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use schema::{FieldError, FieldErrors, UnitId, VerifyError};
+use schema::{FieldError, FieldErrors, ReportingPeriod, UnitId, VerifyError};
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +35,16 @@ pub enum IngestError {
          aggregator {receiver}"
     )]
     OutsideSubtree { unit: UnitId, receiver: UnitId },
+    #[error(
+        "Đơn vị {unit} không có trong danh mục đơn vị của {receiver} trong kỳ {period} / unit \
+         {unit} is not in the unit registry of aggregator {receiver} during period {period}: \
+         ask the aggregator to register it (bmnn-aggregator registry)"
+    )]
+    UnknownUnit {
+        unit: UnitId,
+        receiver: UnitId,
+        period: ReportingPeriod,
+    },
     #[error(
         "Kết nối của {} không được gửi báo cáo của {unit} / the TLS client {} may not deliver \
          reports of {unit}: it is neither the unit nor a relay that countersigned",
@@ -67,6 +78,7 @@ impl IngestError {
             Self::TooLarge { .. } => "too_large",
             Self::Verify(e) => e.code(),
             Self::OutsideSubtree { .. } => "outside_subtree",
+            Self::UnknownUnit { .. } => "unknown_unit",
             Self::WrongPeer { .. } => "wrong_peer",
             Self::InvalidReport(_) => "invalid_report",
             Self::Conflict(_) => "conflict",
@@ -95,9 +107,10 @@ impl ResponseError for IngestError {
         match self {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Verify(_) | Self::OutsideSubtree { .. } | Self::WrongPeer { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Verify(_)
+            | Self::OutsideSubtree { .. }
+            | Self::UnknownUnit { .. }
+            | Self::WrongPeer { .. } => StatusCode::FORBIDDEN,
             Self::InvalidReport(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,

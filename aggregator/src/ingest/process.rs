@@ -1,8 +1,9 @@
 //! What happens to one submission, in order: decode (`malformed`), verify every signature at
 //! the time of receipt (`VerifyError` codes), check the unit is strictly below this aggregator
-//! (`outside_subtree`) and that the TLS peer is the unit itself or a relay that countersigned
-//! (`wrong_peer`), validate (`invalid_report`), then store idempotently and sign the receipt in
-//! one transaction:
+//! (`outside_subtree`) and, once the unit registry is loaded, that the registry has it under
+//! this aggregator during the report's period (`unknown_unit`), that the TLS peer is the unit
+//! itself or a relay that countersigned (`wrong_peer`), validate (`invalid_report`), then
+//! store idempotently and sign the receipt in one transaction:
 //!
 //! - same report id and digest already stored → `duplicate`, with the stored `received_at`
 //!   (a retry never resets timeliness);
@@ -19,6 +20,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
 use schema::{Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, UnitId, UnixTime};
 
 use super::{Ingest, IngestError};
+use crate::registry;
 use crate::store::received::{self, ReceivedRow};
 
 /// Vietnam's offset, +07:00 (no daylight saving).
@@ -78,6 +80,7 @@ impl Ingest {
                 receiver: self.unit.clone(),
             });
         }
+        self.check_registry(&env.body)?;
         let peer = match peer {
             Some(p) if self.below(&p) && (&p == unit || verified.relays.contains(&p)) => p,
             peer => {
@@ -99,6 +102,28 @@ impl Ingest {
             relay.forward(&env).map_err(IngestError::Internal)?;
         }
         Ok(receipt)
+    }
+
+    /// With a loaded registry (any row), the unit must be registered under this aggregator on
+    /// the period's last day or, if it ended earlier in the period, on its last day in it.
+    /// An empty registry checks nothing (the id grammar's subtree check has been done).
+    fn check_registry(&self, body: &schema::Submission) -> Result<(), IngestError> {
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))?;
+        if crate::store::units::is_empty(&mut conn)? {
+            return Ok(());
+        }
+        let (first, last) = (body.period.start(), body.period.end());
+        if registry::in_subtree_during(&mut conn, &self.unit, &body.unit, first, last)? {
+            return Ok(());
+        }
+        Err(IngestError::UnknownUnit {
+            unit: body.unit.clone(),
+            receiver: self.unit.clone(),
+            period: body.period,
+        })
     }
 
     /// Strictly below this aggregator: its own unit does not report to itself.

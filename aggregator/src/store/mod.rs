@@ -5,6 +5,7 @@
 
 pub mod received;
 pub mod schema;
+pub mod units;
 
 use std::path::{Path, PathBuf};
 

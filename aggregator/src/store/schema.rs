@@ -16,3 +16,29 @@ diesel::table! {
         receipt -> Text,
     }
 }
+
+diesel::table! {
+    units (id, valid_from) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        tier -> Text,
+        parent -> Text,
+        officer_email -> Nullable<Text>,
+        head_email -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    successions (predecessor, successor, effective) {
+        predecessor -> Text,
+        successor -> Text,
+        effective -> Date,
+        relation -> Text,
+        note -> Text,
+    }
+}

@@ -7,6 +7,7 @@ mod demo;
 mod ingest;
 mod limits;
 mod openapi;
+mod registry;
 mod relay;
 
 use std::process::Command;

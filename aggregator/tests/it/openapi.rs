@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use actix_web::ResponseError as _;
 use aggregator::ingest::IngestError;
 use aggregator::openapi::{openapi_json, OPENAPI_PATH};
-use schema::{FieldError, FieldErrors, UnitId, VerifyError};
+use schema::{FieldError, FieldErrors, ReportingPeriod, UnitId, VerifyError};
 use serde_json::Value;
 
 use crate::support::federation::{client, Federation};
@@ -152,7 +152,12 @@ fn every_ingest_error() -> Vec<IngestError> {
         IngestError::TooLarge { limit: 1 },
         IngestError::OutsideSubtree {
             unit: unit.clone(),
+            receiver: receiver.clone(),
+        },
+        IngestError::UnknownUnit {
+            unit: unit.clone(),
             receiver,
+            period: ReportingPeriod::Annual(2026),
         },
         IngestError::WrongPeer { peer: None, unit },
         IngestError::InvalidReport(fields),
@@ -172,7 +177,7 @@ fn every_ingest_error() -> Vec<IngestError> {
     all
 }
 
-const VARIANTS: usize = 15;
+const VARIANTS: usize = 16;
 
 /// A distinct number per variant; exhaustive, so a new variant does not compile.
 fn variant(e: &IngestError) -> usize {
@@ -194,5 +199,6 @@ fn variant(e: &IngestError) -> usize {
         IngestError::NotFound => 12,
         IngestError::MethodNotAllowed => 13,
         IngestError::Internal(_) => 14,
+        IngestError::UnknownUnit { .. } => 15,
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE successions;
+DROP TABLE units;
