@@ -56,14 +56,7 @@ impl Node {
                 settings.unit.id
             ));
         }
-        let rules: &'static RuleBook = match &settings.node.rules_dir {
-            Some(dir) => {
-                Box::leak(Box::new(RuleBook::from_dir(dir).with_context(|| {
-                    format!("cannot load rule packs from {}", dir.display())
-                })?))
-            }
-            None => RuleBook::embedded().context("the embedded rule packs are broken")?,
-        };
+        let rules = load_rules(settings.node.rules_dir.as_deref())?;
         let links = settings
             .upstream
             .iter()
@@ -128,4 +121,16 @@ impl Application {
         let _ = pusher.await;
         result.context("the web server failed")
     }
+}
+
+/// The embedded rule packs, or those in `dir` (`[node] rules_dir`), loaded once per process.
+pub fn load_rules(dir: Option<&std::path::Path>) -> anyhow::Result<&'static RuleBook> {
+    Ok(match dir {
+        Some(dir) => {
+            Box::leak(Box::new(RuleBook::from_dir(dir).with_context(|| {
+                format!("cannot load rule packs from {}", dir.display())
+            })?))
+        }
+        None => RuleBook::embedded().context("the embedded rule packs are broken")?,
+    })
 }

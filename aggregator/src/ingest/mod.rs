@@ -44,6 +44,8 @@ pub struct Ingest {
     pub relay: Option<crate::relay::Relay>,
     /// Per-client rate limit.
     pub limiter: limit::RateLimiter,
+    /// The rule packs reports are checked against.
+    pub rules: &'static config::rules::RuleBook,
 }
 
 impl std::fmt::Debug for Ingest {

@@ -2,7 +2,8 @@
 //! the time of receipt (`VerifyError` codes), check the unit is strictly below this aggregator
 //! (`outside_subtree`) and, once the unit registry is loaded, that the registry has it under
 //! this aggregator during the report's period (`unknown_unit`), that the TLS peer is the unit
-//! itself or a relay that countersigned (`wrong_peer`), validate (`invalid_report`), then
+//! itself or a relay that countersigned (`wrong_peer`), validate, first the contract's rules and then the rule pack in force on the
+//! period's last day (`invalid_report`), then
 //! store idempotently and sign the receipt in one transaction:
 //!
 //! - same report id and digest already stored → `duplicate`, with the stored `received_at`
@@ -91,6 +92,7 @@ impl Ingest {
             }
         };
         env.body.validate().map_err(IngestError::InvalidReport)?;
+        self.check_rule_pack(&env)?;
         let receipt = self.store(&env, verified.digest, &peer)?;
         if let Some(relay) = self
             .relay
@@ -124,6 +126,24 @@ impl Ingest {
             receiver: self.unit.clone(),
             period: body.period,
         })
+    }
+
+    /// The rules of the pack in force on the period's last day (forms, bounds, violation
+    /// kinds): a report is judged by the law of the period it reports on.
+    fn check_rule_pack(&self, env: &Envelope) -> Result<(), IngestError> {
+        let under = |e: schema::FieldErrors, prefix: &str| {
+            let mut out = schema::FieldErrors::default();
+            e.iter().for_each(|x| out.push(x.clone().under(prefix)));
+            IngestError::InvalidReport(out)
+        };
+        let pack = self.rules.pack_for(env.body.period.end()).map_err(|e| {
+            under(
+                schema::FieldError::new("", e.to_string()).into(),
+                "body.period",
+            )
+        })?;
+        pack.validate_payload(&env.body.payload)
+            .map_err(|e| under(e, "body.payload.content"))
     }
 
     /// Strictly below this aggregator: its own unit does not report to itself.

@@ -318,3 +318,32 @@ fn status_counts_reports_by_kind_and_unit() {
     let line = stdout.lines().find(|l| l.contains(UNIT)).unwrap();
     assert!(line.contains("Phường Trấn Biên"), "{line}");
 }
+
+#[test]
+fn report_missing_what_its_rule_pack_requires_is_invalid() {
+    let fed = Federation::new();
+    let agg = fed.aggregator(LIMIT);
+    let inst = fed.node(UNIT, agg.port);
+    let node = inst.open();
+    let rt = runtime();
+    let mut sub = annual(UNIT);
+    if let schema::Payload::AnnualReport(r) = &mut sub.payload {
+        r.sections = schema::BoundedVec::parse(r.sections.as_slice()[..1].to_vec()).unwrap();
+    }
+    let env = inst.queue(&node, sub);
+    let c = client(&inst.tls, true);
+    let (status, json) = rt.block_on(post(&c, &agg, encode(&env)));
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(json["error"]["code"], "invalid_report");
+    let paths: Vec<&str> = json["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"body.payload.content.sections.b"),
+        "{paths:?}"
+    );
+    assert_eq!(agg.stored(), 0);
+}

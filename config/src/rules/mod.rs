@@ -20,6 +20,7 @@
 mod calendar;
 mod check;
 mod pack;
+mod payload;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -2,24 +2,45 @@
 
 use schema::*;
 
-/// A valid annual report of `unit` for 2026, with a fresh report id.
+/// A valid annual report of `unit` for 2026, complete under the rule pack in force (every
+/// section of the form, every indicator at 0), with a fresh report id.
 pub fn annual(unit: &str) -> Submission {
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-05T09:30:00+07:00").unwrap();
+    let period = ReportingPeriod::Annual(2026);
+    let pack = config::rules::RuleBook::embedded()
+        .unwrap()
+        .pack_for(period.end())
+        .unwrap();
+    let form = pack.form(ReportKind::AnnualReport).unwrap();
     Submission {
         protocol: Protocol::V1,
         report_id: ReportId::random(),
         unit: UnitId::parse(unit).unwrap(),
-        period: ReportingPeriod::Annual(2026),
+        period,
         classification: Classification::Mat,
         created_at: now,
         supersedes: None,
         payload: Payload::AnnualReport(AnnualReport {
-            sections: BoundedVec::parse(vec![Section {
-                code: IndicatorCode::parse("a").unwrap(),
-                text: Text::parse("Tình hình ổn định.").unwrap(),
-            }])
+            sections: BoundedVec::parse(
+                form.sections
+                    .iter()
+                    .map(|s| Section {
+                        code: IndicatorCode::parse(s.code.as_str()).unwrap(),
+                        text: Text::parse("Tình hình ổn định.").unwrap(),
+                    })
+                    .collect(),
+            )
             .unwrap(),
-            indicators: BoundedVec::empty(),
+            indicators: BoundedVec::parse(
+                form.indicators
+                    .iter()
+                    .map(|i| IndicatorEntry {
+                        code: i.code.clone(),
+                        value: IndicatorValue::parse(0).unwrap(),
+                    })
+                    .collect(),
+            )
+            .unwrap(),
             incidents: BoundedVec::empty(),
             drafter: Line::parse("Nguyễn Văn An").unwrap(),
         }),
