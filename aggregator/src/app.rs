@@ -55,6 +55,7 @@ impl Application {
             max_body_bytes: settings.server.max_body_bytes,
             relay: relay.clone(),
             rules: node::app::load_rules(settings.node.rules_dir.as_deref())?,
+            batch: Default::default(),
             limiter: ingest::limit::RateLimiter::new(
                 settings.server.rate_per_second,
                 settings.server.rate_burst,

@@ -8,6 +8,7 @@
 //! Every refusal is written to the hash-chained audit log (code and peer), every acceptance
 //! too (in the storing transaction); each client has a rate budget ([`limit`]).
 
+pub mod batch;
 pub mod error;
 pub mod limit;
 pub mod peer;
@@ -46,6 +47,8 @@ pub struct Ingest {
     pub limiter: limit::RateLimiter,
     /// The rule packs reports are checked against.
     pub rules: &'static config::rules::RuleBook,
+    /// Group commit of verified submissions.
+    pub batch: batch::Batcher,
 }
 
 impl std::fmt::Debug for Ingest {

@@ -93,7 +93,7 @@ impl Ingest {
         };
         env.body.validate().map_err(IngestError::InvalidReport)?;
         self.check_rule_pack(&env)?;
-        let receipt = self.store(&env, verified.digest, &peer)?;
+        let receipt = self.store(env.clone(), verified.digest, peer)?;
         if let Some(relay) = self
             .relay
             .as_ref()
@@ -171,16 +171,22 @@ impl Ingest {
             .map_err(|e| IngestError::Internal(anyhow::anyhow!("cannot sign the receipt: {e}")))
     }
 
-    fn store(&self, env: &Envelope, digest: Digest, peer: &UnitId) -> Result<Receipt, IngestError> {
+    /// Stores one submission inside the caller's IMMEDIATE transaction (see [`super::batch`])
+    /// and signs its receipt. `Conflict` leaves nothing written; any other error aborts the
+    /// whole transaction.
+    pub(super) fn store_in(
+        &self,
+        c: &mut diesel::SqliteConnection,
+        env: &Envelope,
+        digest: &Digest,
+        peer: &UnitId,
+    ) -> Result<(Receipt, ReceiptOutcome), IngestError> {
+        let digest = digest.clone();
         let body = &env.body;
         let report_id = body.report_id.as_str();
         let envelope =
             String::from_utf8(schema::encode(env)).map_err(|e| IngestError::Internal(e.into()))?;
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))?;
-        let (receipt, outcome) = conn.immediate_transaction(|c| {
+        {
             let versions = received::versions(c, report_id)?;
             if let Some(same) = versions.iter().find(|v| v.digest == digest.as_str()) {
                 let first = DateTime::parse_from_rfc3339(&same.received_at).map_err(|e| {
@@ -236,15 +242,6 @@ impl Ingest {
             let detail = format!("{} {} {:?}", body.kind().code(), digest, outcome);
             node::db::audit::append(c, peer.as_str(), "submission_accepted", report_id, &detail)?;
             Ok((receipt, outcome))
-        })?;
-        tracing::info!(
-            report = %report_id,
-            unit = %body.unit,
-            kind = body.kind().code(),
-            peer = %peer,
-            outcome = ?outcome,
-            "submission received"
-        );
-        Ok(receipt)
+        }
     }
 }
