@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{demo, registry, run};
+use aggregator::cli::{demo, init, registry, run};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -17,6 +17,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Prepare an installation: data directory, database, key and certificate request (or
+    /// import of the issued chain), and the unit registry of its scope.
+    Init(init::InitArgs),
     /// Run the ingest service: children submit signed reports over mutual TLS.
     Serve(run::ConfigArg),
     /// Show the reports received, by kind and unit.
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     node::cli::init_logging("warn,aggregator=info");
     let result = match cli.command {
+        Command::Init(a) => init::run(a),
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
         Command::Demo(a) => demo::run(a),

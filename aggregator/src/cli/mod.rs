@@ -1,7 +1,9 @@
-//! The command line of `bmnn-aggregator`, as clap pieces: `serve` and `status` ([`run`]), the
+//! The command line of `bmnn-aggregator`, as clap pieces: `init` ([`init`]), `serve` and
+//! `status` ([`run`]), the
 //! all-in-one `demo` ([`demo`]), the unit registry ([`registry`]); `pki` is the node's
 //! (`node::cli::pki`), mounted as is.
 
 pub mod demo;
+pub mod init;
 pub mod registry;
 pub mod run;

@@ -6,6 +6,7 @@ mod support;
 mod batch;
 mod demo;
 mod ingest;
+mod init;
 mod limits;
 mod openapi;
 mod registry;

@@ -50,31 +50,20 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
 
     let tls = &settings.tls;
     if let Some(chain) = &args.import_cert {
-        import_cert(&settings, chain)?;
-    } else if !tls.key.exists() {
-        let dir = tls.key.parent().map(PathBuf::from).unwrap_or_default();
-        let name = format!(
+        import_cert(&settings.unit.id, tls, chain)?;
+    } else {
+        let stem = format!(
             "node-{}",
             settings.unit.id.as_str().replace(['/', '.'], "_")
         );
-        let files = pki::generate_csr(&settings.unit.id, &[], &[], &dir, &name, Overwrite::Refuse)?;
-        std::fs::rename(&files.key, &tls.key)
-            .with_context(|| format!("cannot move the new key to {}", tls.key.display()))?;
-        println!("Đã tạo khóa và yêu cầu cấp chứng thư / key and certificate request created:");
-        println!("  key (0600): {}", tls.key.display());
-        println!("  CSR: {}", files.csr.display());
-        println!("Send the CSR to the provincial CA (PA03), then run:");
-        println!(
-            "  bmnn-node init --config {} --import-cert <chain.pem>",
-            args.config.display()
-        );
-    } else if !tls.cert_chain.exists() {
-        println!(
-            "Key {} exists; waiting for the certificate: run init with --import-cert <chain.pem>",
-            tls.key.display()
-        );
-    } else {
-        println!("Chứng thư / certificate: {}", tls.cert_chain.display());
+        prepare_key(&settings.unit.id, tls, &[], &[], &stem)?;
+        if !tls.cert_chain.exists() {
+            println!("Send the CSR to the provincial CA (PA03), then run:");
+            println!(
+                "  bmnn-node init --config {} --import-cert <chain.pem>",
+                args.config.display()
+            );
+        }
     }
 
     let mut conn = pool.get()?;
@@ -117,22 +106,54 @@ fn read_password(stdin: bool) -> anyhow::Result<String> {
         .map_err(|_| anyhow!("no user exists yet: give the first admin's password with --password-stdin or BMNN_ADMIN_PASSWORD"))
 }
 
-fn import_cert(settings: &NodeSettings, chain: &std::path::Path) -> anyhow::Result<()> {
+/// Makes the key and a certificate request when the configured key does not exist yet; says
+/// where things stand otherwise. Shared with `bmnn-aggregator init`.
+pub fn prepare_key(
+    unit: &schema::UnitId,
+    tls: &config::settings::TlsSection,
+    dns: &[String],
+    ips: &[std::net::IpAddr],
+    stem: &str,
+) -> anyhow::Result<()> {
+    if !tls.key.exists() {
+        let dir = tls.key.parent().map(PathBuf::from).unwrap_or_default();
+        let files = pki::generate_csr(unit, dns, ips, &dir, stem, Overwrite::Refuse)?;
+        std::fs::rename(&files.key, &tls.key)
+            .with_context(|| format!("cannot move the new key to {}", tls.key.display()))?;
+        println!("Đã tạo khóa và yêu cầu cấp chứng thư / key and certificate request created:");
+        println!("  key (0600): {}", tls.key.display());
+        println!("  CSR: {}", files.csr.display());
+    } else if !tls.cert_chain.exists() {
+        println!(
+            "Key {} exists; waiting for the certificate: run init with --import-cert <chain.pem>",
+            tls.key.display()
+        );
+    } else {
+        println!("Chứng thư / certificate: {}", tls.cert_chain.display());
+    }
+    Ok(())
+}
+
+/// Installs the chain the CA sent back, after checking it names `unit` and fits the key.
+pub fn import_cert(
+    unit: &schema::UnitId,
+    tls: &config::settings::TlsSection,
+    chain: &std::path::Path,
+) -> anyhow::Result<()> {
     let certs = pki::load_certs(chain)?;
     let leaf = certs
         .first()
         .ok_or_else(|| anyhow!("{} holds no certificate", chain.display()))?;
-    let unit = schema::cert_unit_id(leaf).map_err(|e| anyhow!("{}: {e}", chain.display()))?;
-    if unit != settings.unit.id {
+    let named = schema::cert_unit_id(leaf).map_err(|e| anyhow!("{}: {e}", chain.display()))?;
+    if &named != unit {
         bail!(
-            "{} is for unit {unit}, but this node is {}",
-            chain.display(),
-            settings.unit.id
+            "{} is for unit {named}, but this node is {unit}",
+            chain.display()
         );
     }
-    let key = pki::load_private_key(&settings.tls.key)?;
+    let key = pki::load_private_key(&tls.key)?;
     let rustls_pki_types::PrivateKeyDer::Pkcs8(k) = key else {
-        bail!("{} is not a PKCS#8 key", settings.tls.key.display());
+        bail!("{} is not a PKCS#8 key", tls.key.display());
     };
     schema::Signer::new(
         k.secret_pkcs8_der(),
@@ -142,18 +163,14 @@ fn import_cert(settings: &NodeSettings, chain: &std::path::Path) -> anyhow::Resu
         anyhow!(
             "{} does not fit the key {}: {e}",
             chain.display(),
-            settings.tls.key.display()
+            tls.key.display()
         )
     })?;
-    std::fs::copy(chain, &settings.tls.cert_chain).with_context(|| {
-        format!(
-            "cannot copy the chain to {}",
-            settings.tls.cert_chain.display()
-        )
-    })?;
+    std::fs::copy(chain, &tls.cert_chain)
+        .with_context(|| format!("cannot copy the chain to {}", tls.cert_chain.display()))?;
     println!(
         "Đã cài chứng thư / certificate installed: {}",
-        settings.tls.cert_chain.display()
+        tls.cert_chain.display()
     );
     Ok(())
 }
