@@ -1,3 +1,5 @@
-//! Pure computation and rendering over BMNN reports: consolidation along the unit tree, trend
-//! series and documents. Later issues fill this crate; it must never depend on actix, reqwest
-//! or the database (checked in `.ci/run`).
+//! Pure computation and rendering over BMNN reports: consolidation along the unit tree (today),
+//! trend series and documents (later). It must never depend on actix, reqwest or the database
+//! (checked in `.ci/run`).
+
+pub mod consolidate;
