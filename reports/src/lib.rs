@@ -4,3 +4,4 @@
 
 pub mod charts;
 pub mod consolidate;
+pub mod timeliness;
