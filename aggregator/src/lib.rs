@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod consolidation;
 pub mod ingest;
 pub mod openapi;
 pub mod registry;

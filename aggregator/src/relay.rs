@@ -76,6 +76,31 @@ impl Relay {
         Ok(())
     }
 
+    /// Queues the aggregator's own signed report (a consolidated report) for the parent.
+    pub fn send_own(&self, env: &Envelope) -> anyhow::Result<()> {
+        let mut conn = self.node.pool.get().context("relay store")?;
+        let s = &self.node.settings;
+        node::queue::queue_envelope(
+            &mut conn,
+            env,
+            "consolidation",
+            &s.upstream,
+            s.outbox.max_queue,
+        )?;
+        self.node.wake().notify_one();
+        Ok(())
+    }
+
+    /// Sends what is due now (for commands that do not run the server).
+    pub async fn push_once(&self) -> anyhow::Result<node::pusher::PushReport> {
+        self.node.pusher.push_once().await
+    }
+
+    /// The unit's signer.
+    pub fn signer(&self) -> &schema::Signer {
+        &self.node.signer
+    }
+
     /// The relay's store (outbox, receipts from the parent).
     pub fn pool(&self) -> DbPool {
         self.node.pool.clone()

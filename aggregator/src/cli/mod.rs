@@ -3,6 +3,7 @@
 //! all-in-one `demo` ([`demo`]), the unit registry ([`registry`]); `pki` is the node's
 //! (`node::cli::pki`), mounted as is.
 
+pub mod consolidate;
 pub mod demo;
 pub mod init;
 pub mod registry;

@@ -4,6 +4,7 @@
 mod support;
 
 mod batch;
+mod consolidation;
 mod demo;
 mod ingest;
 mod init;

@@ -1,0 +1,90 @@
+//! `bmnn-aggregator consolidate --period 2026 [--send]`: shows the consolidated report of this
+//! aggregator's subtree for a period (who reported, on time or late, totals), and with `--send`
+//! signs it and sends it to the parent through the relay's outbox (at once; the receipt is
+//! kept in the relay's store).
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context as _};
+use clap::Args;
+use config::settings::AggregatorSettings;
+use schema::{Classification, Envelope, Payload, Protocol, ReportId, ReportingPeriod, Submission};
+
+use crate::{consolidation, relay::Relay, store};
+
+#[derive(Debug, Args)]
+pub struct ConsolidateArgs {
+    /// The aggregator's settings file.
+    #[arg(long, env = "BMNN_CONFIG")]
+    pub config: PathBuf,
+    /// The reporting period, e.g. 2026 (15 Dec 2025 – 14 Dec 2026).
+    #[arg(long, value_parser = |s: &str| ReportingPeriod::parse(s).map_err(|e| e.to_string()))]
+    pub period: ReportingPeriod,
+    /// Sign the consolidated report and send it to the parent.
+    #[arg(long)]
+    pub send: bool,
+}
+
+pub fn run(args: ConsolidateArgs) -> anyhow::Result<()> {
+    node::tls::install_crypto_provider();
+    let settings = AggregatorSettings::load(&args.config)?;
+    let pool = store::open(&store::database_path(&settings)?)?;
+    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let scope = &settings.unit.id;
+    let mut conn = pool.get()?;
+    let built = consolidation::build(&mut conn, rules, scope, args.period)?;
+    let r = &built.report;
+    println!(
+        "Báo cáo tổng hợp / consolidated report of {scope}, period {}:",
+        args.period
+    );
+    println!(
+        "  đơn vị / units: {} expected, {} reported, {} on time (deadline {})",
+        r.units_expected,
+        r.units_reported,
+        r.units_on_time,
+        built.deadline.format("%d/%m/%Y")
+    );
+    for (unit, status) in &built.timeliness.by_unit {
+        println!("    {unit}: {}", status.label_vi());
+    }
+    for i in r.indicators.iter() {
+        println!("  {} = {}", i.code, i.value.get());
+    }
+    if !args.send {
+        return Ok(());
+    }
+    let Some(relay) = Relay::open(&settings)? else {
+        bail!("this aggregator has no [[upstream]]: the national report goes to the Prime Minister outside this system");
+    };
+    let sub = Submission {
+        protocol: Protocol::V1,
+        report_id: ReportId::random(),
+        unit: scope.clone(),
+        period: args.period,
+        classification: Classification::Mat,
+        created_at: chrono::Utc::now()
+            .with_timezone(&config::settings::TIMEZONE)
+            .fixed_offset(),
+        supersedes: None,
+        payload: Payload::ConsolidatedReport(built.report),
+    };
+    sub.validate()
+        .map_err(|e| anyhow!("the consolidated report is not valid: {e}"))?;
+    let env = Envelope::sign(sub, relay.signer()).map_err(|e| anyhow!("cannot sign: {e}"))?;
+    relay.send_own(&env)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("runtime")?;
+    let report = rt.block_on(relay.push_once())?;
+    println!(
+        "Đã gửi / sent {} ({}): delivered {}, to retry {}, rejected {}",
+        env.body.report_id,
+        env.digest(),
+        report.delivered,
+        report.retried,
+        report.rejected
+    );
+    Ok(())
+}

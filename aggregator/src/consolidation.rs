@@ -1,0 +1,212 @@
+//! The consolidated report an aggregator sends up: the latest version of every annual report
+//! received for a period, rolled up to this aggregator's unit (`reports::consolidate`, with the
+//! registry's successions so merged units count under their successors), timeliness judged on
+//! the first receipts (`reports::timeliness`), the expected units taken from the registry (the
+//! direct children valid on the period's last day; without a registry, the units that
+//! reported), and provenance (every source's id, unit and digest). Sections a–d carry a
+//! generated summary for now; compiling the children's narratives belongs to the reports issue.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context as _};
+use chrono::DateTime;
+use config::rules::RuleBook;
+use diesel::prelude::*;
+use schema::*;
+
+use crate::registry;
+use crate::store::received::{self, ReceivedRow};
+use crate::store::schema::{received as rtable, successions};
+
+/// The figures behind a consolidated report, for printing and checking.
+#[derive(Debug)]
+pub struct Built {
+    pub report: ConsolidatedReport,
+    pub timeliness: reports::timeliness::Timeliness,
+    pub deadline: chrono::NaiveDate,
+}
+
+fn successor_map(conn: &mut SqliteConnection) -> QueryResult<BTreeMap<UnitId, UnitId>> {
+    let rows: Vec<(String, String, String)> = successions::table
+        .select((
+            successions::predecessor,
+            successions::successor,
+            successions::note,
+        ))
+        .load(conn)?;
+    let mut map = BTreeMap::new();
+    for (p, s, note) in rows {
+        // A split counts under its default part only, so nothing is counted twice.
+        if note == "split-part" || p == s {
+            continue;
+        }
+        if let (Ok(p), Ok(s)) = (UnitId::parse(&p), UnitId::parse(&s)) {
+            map.entry(p).or_insert(s);
+        }
+    }
+    Ok(map)
+}
+
+/// The latest version of each annual report of `period`, one per unit (the most recently
+/// received when a unit filed several report ids).
+fn latest_annual(
+    conn: &mut SqliteConnection,
+    period: ReportingPeriod,
+) -> QueryResult<Vec<ReceivedRow>> {
+    let rows: Vec<ReceivedRow> = rtable::table
+        .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
+        .filter(rtable::period.eq(period.to_string()))
+        .select(ReceivedRow::as_select())
+        .load(conn)?;
+    let mut by_id: BTreeMap<String, Vec<ReceivedRow>> = BTreeMap::new();
+    for r in rows {
+        by_id.entry(r.report_id.clone()).or_default().push(r);
+    }
+    let mut by_unit: BTreeMap<String, ReceivedRow> = BTreeMap::new();
+    for versions in by_id.values() {
+        if let Some(l) = received::latest(versions) {
+            let keep = by_unit
+                .get(&l.unit)
+                .is_none_or(|old| old.received_at < l.received_at);
+            if keep {
+                by_unit.insert(l.unit.clone(), l.clone());
+            }
+        }
+    }
+    Ok(by_unit.into_values().collect())
+}
+
+/// Builds the consolidated report of `scope` for `period` from what this aggregator stored.
+pub fn build(
+    conn: &mut SqliteConnection,
+    rules: &RuleBook,
+    scope: &UnitId,
+    period: ReportingPeriod,
+) -> anyhow::Result<Built> {
+    let rows = latest_annual(conn, period)?;
+    let successors = successor_map(conn)?;
+    let mut sources = Vec::new();
+    let mut first_receipts = BTreeMap::new();
+    for r in &rows {
+        let env: Envelope = decode(r.envelope.as_bytes())
+            .map_err(|e| anyhow!("stored report {}: {e}", r.report_id))?;
+        let Payload::AnnualReport(a) = &env.body.payload else {
+            continue;
+        };
+        sources.push(reports::consolidate::Source {
+            report_id: env.body.report_id.clone(),
+            unit: env.body.unit.clone(),
+            digest: Digest::parse(&r.digest).map_err(|e| anyhow!("stored digest: {e}"))?,
+            indicators: a
+                .indicators
+                .iter()
+                .map(|i| (i.code.clone(), i.value.get()))
+                .collect(),
+            violations: Vec::new(),
+            incidents: a.incidents.len() as u64,
+        });
+        let first = received::versions(conn, &r.report_id)?
+            .iter()
+            .filter_map(|v| DateTime::parse_from_rfc3339(&v.received_at).ok())
+            .min()
+            .ok_or_else(|| anyhow!("report {} has no readable received_at", r.report_id))?;
+        let unit = reports::consolidate::current_unit(&env.body.unit, &successors)?;
+        first_receipts
+            .entry(unit)
+            .and_modify(|t: &mut DateTime<_>| *t = (*t).min(first))
+            .or_insert(first);
+    }
+    let c = reports::consolidate::consolidate(scope, &sources, &successors)?;
+    let pack = rules
+        .pack_for(period.end())
+        .context("no rule pack for the period")?;
+    let deadline = pack
+        .deadline(ReportKind::AnnualReport, scope.tier(), period.end_year())
+        .or_else(|_| pack.deadline(ReportKind::AnnualReport, Tier::Province, period.end_year()))?;
+    let children: Vec<UnitId> = registry::children(conn, scope, period.end())?
+        .iter()
+        .filter_map(|u| UnitId::parse(&u.id).ok())
+        .collect();
+    // Reports count for the direct child of the scope they sit under.
+    let child_of = |u: &UnitId| -> Option<UnitId> {
+        let mut cur = u.clone();
+        while let Some(p) = cur.parent() {
+            if &p == scope {
+                return Some(cur);
+            }
+            cur = p;
+        }
+        None
+    };
+    let mut firsts_by_child: BTreeMap<UnitId, DateTime<chrono::FixedOffset>> = BTreeMap::new();
+    for (u, t) in &first_receipts {
+        if let Some(ch) = child_of(u) {
+            firsts_by_child
+                .entry(ch)
+                .and_modify(|x| *x = (*x).min(*t))
+                .or_insert(*t);
+        }
+    }
+    let expected: Vec<UnitId> = if children.is_empty() {
+        firsts_by_child.keys().cloned().collect()
+    } else {
+        children
+    };
+    let timeliness = reports::timeliness::assess(rules, deadline, &expected, &firsts_by_child);
+    let totals = c.scope_totals();
+    let missing: Vec<UnitId> = timeliness
+        .by_unit
+        .iter()
+        .filter(|(_, s)| **s == reports::timeliness::Status::Missing)
+        .map(|(u, _)| u.clone())
+        .collect();
+    let summary = format!(
+        "Tổng hợp từ {} báo cáo của các đơn vị trực thuộc; {}/{} đơn vị đã nộp, {} đúng hạn ({}).",
+        totals.sources.len(),
+        expected.len() - missing.len(),
+        expected.len(),
+        timeliness.on_time(),
+        deadline.format("%d/%m/%Y")
+    );
+    let section = |code: &str| Section {
+        code: IndicatorCode::parse(code).expect("section codes"),
+        text: Text::parse(&summary).expect("short text"),
+    };
+    let report = ConsolidatedReport {
+        scope: scope.clone(),
+        sections: BoundedVec::parse(["a", "b", "c", "d"].iter().map(|c| section(c)).collect())?,
+        indicators: BoundedVec::parse(
+            totals
+                .indicators
+                .iter()
+                .map(|(code, v)| {
+                    Ok(IndicatorEntry {
+                        code: code.clone(),
+                        value: IndicatorValue::parse(*v)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, FieldError>>()?,
+        )?,
+        violations: BoundedVec::empty(),
+        units_expected: expected.len() as u32,
+        units_reported: (expected.len() - missing.len()) as u32,
+        units_on_time: timeliness.on_time() as u32,
+        missing: BoundedVec::parse(missing)?,
+        sources: BoundedVec::parse(
+            totals
+                .sources
+                .iter()
+                .map(|p| SourceRef {
+                    report_id: p.report_id.clone(),
+                    unit: p.unit.clone(),
+                    digest: p.digest.clone(),
+                })
+                .collect(),
+        )?,
+    };
+    Ok(Built {
+        report,
+        timeliness,
+        deadline,
+    })
+}

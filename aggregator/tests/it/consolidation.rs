@@ -1,0 +1,134 @@
+//! The province's consolidated report: built from the annual reports its communes pushed over
+//! mTLS (latest version of each), totals and provenance right, and accepted by the nation
+//! (contract, rule pack and signatures) when the province sends it up.
+
+use config::rules::RuleBook;
+use node::tls::TlsMaterial;
+use schema::*;
+
+use crate::support::federation::{client, post, Federation};
+use crate::support::report::{annual, revised};
+use crate::support::runtime;
+
+fn with_value(mut s: Submission, v: i64) -> Submission {
+    if let Payload::AnnualReport(r) = &mut s.payload {
+        let mut list = r.indicators.as_slice().to_vec();
+        list[0].value = IndicatorValue::parse(v).unwrap();
+        r.indicators = BoundedVec::parse(list).unwrap();
+    }
+    s
+}
+
+#[test]
+fn province_consolidates_its_communes_and_the_nation_accepts_it() {
+    let fed = Federation::new();
+    let national = fed.national();
+    let province = fed.aggregator_for(
+        "75",
+        &format!("https://127.0.0.1:{}/", national.port),
+        1 << 20,
+    );
+    let rt = runtime();
+    let mut digests = Vec::new();
+    for (unit, v) in [("75.26041", 3), ("75.26044", 4)] {
+        let inst = fed.node(unit, province.port);
+        let node = inst.open();
+        let first = inst.queue(&node, with_value(annual(unit), v));
+        if unit == "75.26044" {
+            // An amendment replaces the first version in the totals.
+            let amended = inst.queue(
+                &node,
+                with_value(revised(&first.body, Some(first.digest())), v + 10),
+            );
+            digests.push(amended.digest());
+        } else {
+            digests.push(first.digest());
+        }
+        assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().rejected, 0);
+    }
+    let rules = RuleBook::embedded().unwrap();
+    let scope = UnitId::parse("75").unwrap();
+    let built = aggregator::consolidation::build(
+        &mut province.pool.get().unwrap(),
+        rules,
+        &scope,
+        ReportingPeriod::Annual(2026),
+    )
+    .unwrap();
+    let r = &built.report;
+    assert_eq!(r.units_reported, 2);
+    assert_eq!(r.sources.len(), 2);
+    let mut got: Vec<String> = r.sources.iter().map(|s| s.digest.to_string()).collect();
+    let mut want: Vec<String> = digests.iter().map(|d| d.to_string()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "the amended version, not the first, is counted");
+    let Payload::AnnualReport(sample) = annual("75.26041").payload else {
+        unreachable!()
+    };
+    let code = &sample.indicators.as_slice()[0].code;
+    let total = r.indicators.iter().find(|i| &i.code == code).unwrap();
+    assert_eq!(total.value.get(), 3 + 14);
+
+    // Signed by the province and sent to the nation, it passes every check there.
+    let tls = config::settings::AggregatorSettings::load_from(&province.config, std::iter::empty())
+        .unwrap()
+        .tls;
+    let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
+    let sub = Submission {
+        protocol: Protocol::V1,
+        report_id: ReportId::random(),
+        unit: scope.clone(),
+        period: ReportingPeriod::Annual(2026),
+        classification: Classification::Mat,
+        created_at: chrono::DateTime::parse_from_rfc3339("2026-12-18T10:00:00+07:00").unwrap(),
+        supersedes: None,
+        payload: Payload::ConsolidatedReport(built.report.clone()),
+    };
+    let env = Envelope::sign(sub, &signer).unwrap();
+    let (status, json) = rt.block_on(post(&client(&tls, true), &national, encode(&env)));
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(national.stored(), 1);
+}
+
+#[test]
+fn consolidate_send_delivers_the_province_report_to_the_nation() {
+    let fed = Federation::new();
+    let national = fed.national();
+    let province = fed.aggregator_for(
+        "75",
+        &format!("https://127.0.0.1:{}/", national.port),
+        1 << 20,
+    );
+    let rt = runtime();
+    let inst = fed.node("75.26041", province.port);
+    let node = inst.open();
+    inst.queue(&node, annual("75.26041"));
+    assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().delivered, 1);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args(["consolidate", "--period", "2026", "--send", "--config"])
+        .arg(&province.config)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("1 reported") && text.contains("delivered 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("75.26041: Đúng hạn") || text.contains("75.26041: Trễ"),
+        "{text}"
+    );
+    assert_eq!(national.stored(), 1);
+    let rows =
+        aggregator::store::received::counts_by_kind_and_unit(&mut national.pool.get().unwrap())
+            .unwrap();
+    assert_eq!(rows[0].kind, "consolidated_report");
+    assert_eq!(rows[0].unit, "75");
+}
