@@ -164,21 +164,7 @@ impl Pusher {
         self.db(move |c| {
             c.immediate_transaction(|c| {
                 let now = db::now();
-                receipts::insert(
-                    c,
-                    &receipts::ReceiptRow {
-                        report_id: row.report_id.clone(),
-                        digest: row.digest.clone(),
-                        receiver: r.body.receiver.to_string(),
-                        received_at: r.body.received_at.to_rfc3339(),
-                        outcome: serde_json::to_value(r.body.outcome)?
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                        receipt: String::from_utf8(schema::encode(&r))?,
-                        stored_at: now,
-                    },
-                )?;
+                receipts::insert(c, &receipts::ReceiptRow::of(&r, now))?;
                 outbox::mark_delivered(c, row.id, now)?;
                 audit::append(
                     c,

@@ -110,21 +110,7 @@ pub fn import_receipts(
                 continue;
             }
             let now = db::now();
-            receipts::insert(
-                c,
-                &receipts::ReceiptRow {
-                    report_id: rid.clone(),
-                    digest: dig.clone(),
-                    receiver: r.body.receiver.to_string(),
-                    received_at: r.body.received_at.to_rfc3339(),
-                    outcome: serde_json::to_value(r.body.outcome)?
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                    receipt: String::from_utf8(schema::encode(r))?,
-                    stored_at: now,
-                },
-            )?;
+            receipts::insert(c, &receipts::ReceiptRow::of(r, now))?;
             outbox::mark_version_delivered(c, &rid, &dig, now)?;
             audit::append(c, actor, "import_receipt", &rid, r.body.receiver.as_str())?;
             counts.imported += 1;

@@ -17,6 +17,26 @@ pub struct ReceiptRow {
     pub stored_at: NaiveDateTime,
 }
 
+impl ReceiptRow {
+    /// The row for a verified receipt, stored at `now`.
+    pub fn of(r: &schema::Receipt, now: NaiveDateTime) -> ReceiptRow {
+        let outcome = match r.body.outcome {
+            schema::ReceiptOutcome::Accepted => "accepted",
+            schema::ReceiptOutcome::Duplicate => "duplicate",
+            schema::ReceiptOutcome::Amended => "amended",
+        };
+        ReceiptRow {
+            report_id: r.body.report_id.to_string(),
+            digest: r.body.digest.to_string(),
+            receiver: r.body.receiver.to_string(),
+            received_at: r.body.received_at.to_rfc3339(),
+            outcome: outcome.to_string(),
+            receipt: String::from_utf8(schema::encode(r)).expect("canonical JSON is UTF-8"),
+            stored_at: now,
+        }
+    }
+}
+
 /// Stores a receipt; storing the same receipt twice is a no-op.
 pub fn insert(conn: &mut SqliteConnection, r: &ReceiptRow) -> QueryResult<()> {
     diesel::insert_into(receipts::table)
