@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod openapi;
 pub mod registry;
 pub mod relay;
+pub mod reminders;
 pub mod store;
 
 pub use app::Application;

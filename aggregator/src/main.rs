@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{consolidate, demo, init, registry, run};
+use aggregator::cli::{consolidate, demo, init, registry, remind, run};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -24,6 +24,8 @@ enum Command {
     Serve(run::ConfigArg),
     /// Show the reports received, by kind and unit.
     Status(run::ConfigArg),
+    /// Mail the reminders and escalations due today to units that have not reported.
+    Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
     Consolidate(consolidate::ConsolidateArgs),
     /// Try the whole system on one machine: a PKI, this aggregator for Đồng Nai (75) and two
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
         Command::Consolidate(a) => consolidate::run(a),
+        Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Pki(cmd) => pki::run(cmd),

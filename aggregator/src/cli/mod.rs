@@ -7,4 +7,5 @@ pub mod consolidate;
 pub mod demo;
 pub mod init;
 pub mod registry;
+pub mod remind;
 pub mod run;

@@ -42,3 +42,14 @@ diesel::table! {
         note -> Text,
     }
 }
+
+diesel::table! {
+    reminders_sent (unit, kind, period, stage) {
+        unit -> Text,
+        kind -> Text,
+        period -> Text,
+        stage -> Text,
+        recipient -> Text,
+        sent_at -> Timestamp,
+    }
+}

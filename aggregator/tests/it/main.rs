@@ -12,6 +12,7 @@ mod limits;
 mod openapi;
 mod registry;
 mod relay;
+mod reminders;
 
 use std::process::Command;
 
