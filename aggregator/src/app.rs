@@ -19,6 +19,9 @@ pub struct Application {
     server: actix_web::dev::Server,
     pool: DbPool,
     relay: Option<Relay>,
+    /// For the reminder schedule.
+    settings: AggregatorSettings,
+    rules: &'static config::rules::RuleBook,
 }
 
 impl std::fmt::Debug for Application {
@@ -47,6 +50,7 @@ impl Application {
             ));
         }
         let relay = Relay::open(&settings)?;
+        let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
         let ingest = Arc::new(Ingest {
             unit: settings.unit.id.clone(),
             signer,
@@ -54,7 +58,7 @@ impl Application {
             pool: pool.clone(),
             max_body_bytes: settings.server.max_body_bytes,
             relay: relay.clone(),
-            rules: node::app::load_rules(settings.node.rules_dir.as_deref())?,
+            rules,
             batch: Default::default(),
             limiter: ingest::limit::RateLimiter::new(
                 settings.server.rate_per_second,
@@ -71,6 +75,8 @@ impl Application {
             server,
             pool,
             relay,
+            settings,
+            rules,
         })
     }
 
@@ -95,19 +101,27 @@ impl Application {
     }
 
     /// Serves until the server is stopped (Ctrl-C or [`Application::handle`]), pushing the
-    /// relay's outbox to the parent in the background.
+    /// relay's outbox to the parent and running the reminder schedule in the background.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let pusher = self.relay.map(|r| {
-            tokio::spawn(r.run(async move {
-                let _ = stop_rx.await;
-            }))
-        });
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let pusher = self
+            .relay
+            .map(|r| tokio::spawn(r.run(stopped(stop_rx.clone()))));
+        let reminders = tokio::spawn(crate::reminders::run_schedule(
+            self.settings,
+            self.pool.clone(),
+            self.rules,
+            stopped(stop_rx),
+        ));
         let result = self.server.await.context("the ingest server failed");
-        let _ = stop_tx.send(());
+        let _ = stop_tx.send(true);
         if let Some(p) = pusher {
             let _ = p.await;
         }
+        let _ = reminders.await;
         result
     }
 }

@@ -203,3 +203,78 @@ pub fn send(
     }
     Ok(sent)
 }
+
+/// The next time the `[reminders] schedule` fires after `after`, in Asia/Ho_Chi_Minh.
+pub fn next_run(
+    schedule: &config::settings::CronSchedule,
+    after: chrono::DateTime<chrono_tz::Tz>,
+) -> anyhow::Result<chrono::DateTime<chrono_tz::Tz>> {
+    let s: cron::Schedule = schedule.as_str().parse().map_err(|e| {
+        anyhow!(
+            "[reminders] schedule `{}` is not a cron expression: {e}",
+            schedule.as_str()
+        )
+    })?;
+    s.after(&after)
+        .next()
+        .ok_or_else(|| anyhow!("[reminders] schedule `{}` never fires", schedule.as_str()))
+}
+
+/// Runs the reminders at every firing of the schedule until `shutdown`, if mail is configured.
+pub async fn run_schedule(
+    settings: config::settings::AggregatorSettings,
+    pool: crate::store::DbPool,
+    rules: &'static RuleBook,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let Some(mail) = settings.mail.clone() else {
+        return;
+    };
+    tokio::pin!(shutdown);
+    loop {
+        let now = chrono::Utc::now().with_timezone(&config::settings::TIMEZONE);
+        let next = match next_run(&settings.reminders.schedule, now) {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                return;
+            }
+        };
+        let wait = (next - now).to_std().unwrap_or_default();
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        let (pool, mail, unit) = (pool.clone(), mail.clone(), settings.unit.id.clone());
+        let today = next.date_naive();
+        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            let period = ReportingPeriod::annual_containing(today);
+            let due = due(&mut conn, rules, &unit, period, today)?;
+            send(&mut conn, &mail, &due)
+        })
+        .await;
+        match done {
+            Ok(Ok(n)) => tracing::info!(sent = n, "reminders run"),
+            Ok(Err(e)) => tracing::error!("reminders: {e:#}"),
+            Err(e) => tracing::error!("reminders task failed: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn schedule_fires_at_eight_in_vietnam_on_weekdays() {
+        let s = config::settings::CronSchedule::parse("0 0 8 * * Mon-Fri").unwrap();
+        let tz = config::settings::TIMEZONE;
+        // Friday 4 Dec 2026, 09:00 in Hà Nội: next is Monday 7 Dec at 08:00 (+07:00).
+        let after = tz.with_ymd_and_hms(2026, 12, 4, 9, 0, 0).unwrap();
+        let next = next_run(&s, after).unwrap();
+        assert_eq!(next, tz.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap());
+        assert_eq!(next.naive_utc().to_string(), "2026-12-07 01:00:00");
+    }
+}
