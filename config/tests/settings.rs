@@ -316,3 +316,15 @@ fn only_the_national_aggregator_may_have_no_upstream() {
     assert_eq!(s.unit.id, UnitId::national());
     assert_eq!(s.registry.roots, vec![UnitId::national()]);
 }
+
+#[test]
+fn aggregator_without_optional_sections_gets_their_defaults() {
+    let text = MINIMAL_NODE.replace("75.26041", "75") + "[server]\nlisten = \"127.0.0.1:8443\"\n";
+    let (_dir, path) = file(&text);
+    let s = AggregatorSettings::load_from(&path, no_env()).unwrap();
+    assert_eq!(s.inspection.look_back_years, 2);
+    assert_eq!(s.server.rate_per_second, 50);
+    assert_eq!(s.server.rate_burst, 2000);
+    assert_eq!(s.reminders.schedule.as_str(), "0 0 8 * * Mon-Fri");
+    assert!(s.mail.is_none());
+}

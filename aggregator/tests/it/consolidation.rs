@@ -22,12 +22,7 @@ fn with_value(mut s: Submission, v: i64) -> Submission {
 #[test]
 fn province_consolidates_its_communes_and_the_nation_accepts_it() {
     let fed = Federation::new();
-    let national = fed.national();
-    let province = fed.aggregator_for(
-        "75",
-        &format!("https://127.0.0.1:{}/", national.port),
-        1 << 20,
-    );
+    let (national, province) = fed.nation_and_province();
     let rt = runtime();
     let mut digests = Vec::new();
     for (unit, v) in [("75.26041", 3), ("75.26044", 4)] {
@@ -94,12 +89,7 @@ fn province_consolidates_its_communes_and_the_nation_accepts_it() {
 #[test]
 fn consolidate_send_delivers_the_province_report_to_the_nation() {
     let fed = Federation::new();
-    let national = fed.national();
-    let province = fed.aggregator_for(
-        "75",
-        &format!("https://127.0.0.1:{}/", national.port),
-        1 << 20,
-    );
+    let (national, province) = fed.nation_and_province();
     let rt = runtime();
     let inst = fed.node("75.26041", province.port);
     let node = inst.open();

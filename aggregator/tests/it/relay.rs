@@ -21,12 +21,7 @@ fn relay_delivered(pool: &aggregator::store::DbPool) -> i64 {
 #[test]
 fn incident_reaches_the_nation_with_both_signatures_and_annual_reports_stay() {
     let fed = Federation::new();
-    let national = fed.national();
-    let province = fed.aggregator_for(
-        "75",
-        &format!("https://127.0.0.1:{}/", national.port),
-        1 << 20,
-    );
+    let (national, province) = fed.nation_and_province();
     let inst = fed.node(UNIT, province.port);
     let node = inst.open();
     let rt = runtime();
@@ -78,12 +73,7 @@ fn incident_reaches_the_nation_with_both_signatures_and_annual_reports_stay() {
 #[test]
 fn a_resent_incident_is_relayed_once() {
     let fed = Federation::new();
-    let national = fed.national();
-    let province = fed.aggregator_for(
-        "75",
-        &format!("https://127.0.0.1:{}/", national.port),
-        1 << 20,
-    );
+    let (national, province) = fed.nation_and_province();
     let inst = fed.node(UNIT, province.port);
     let node = inst.open();
     let rt = runtime();

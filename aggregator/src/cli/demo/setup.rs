@@ -215,10 +215,6 @@ max_classification = "toi_mat"
 
 [server]
 listen = "127.0.0.1:{port_base}"
-
-# Written out because a missing [inspection] section currently defaults to 0 years.
-[inspection]
-look_back_years = 2
 "#,
         name = q(&name),
         ui = port_base + 3,

@@ -84,6 +84,17 @@ impl Federation {
         self.aggregator_for("VN", "", 8 * 1024 * 1024)
     }
 
+    /// The national aggregator and Đồng Nai's, which relays to it: two tiers above a node.
+    pub fn nation_and_province(&self) -> (Aggregator, Aggregator) {
+        let national = self.national();
+        let province = self.aggregator_for(
+            "75",
+            &format!("https://127.0.0.1:{}/", national.port),
+            1 << 20,
+        );
+        (national, province)
+    }
+
     /// Starts the aggregator of `unit`, relaying to `upstream` (none if empty).
     pub fn aggregator_for(&self, unit: &str, upstream: &str, max_body_bytes: u64) -> Aggregator {
         self.aggregator_with(unit, upstream, max_body_bytes, "")
