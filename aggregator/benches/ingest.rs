@@ -1,6 +1,7 @@
 //! `cargo bench -p aggregator --bench ingest`: sustained ingest of signed annual reports over
 //! mutual TLS with keep-alive from 16 concurrent clients (each its own unit and certificate),
-//! into the real aggregator on SQLite, beside the ceiling measured in the same run: a bare
+//! into the real aggregator on SQLite and on PostgreSQL (`BMNN_BENCH_POSTGRES`, default the
+//! local server), beside the ceiling measured in the same run: a bare
 //! actix-web + rustls endpoint with the same TLS configuration that only reads the body and
 //! answers 200. Prints a Markdown table (rate, p50/p99 latency, ratio) for BENCHMARKS.md.
 
@@ -92,7 +93,29 @@ fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
     (port, rx.recv().unwrap())
 }
 
-fn main() {
+/// 16 clients' signed reports for `fed`'s province 75.
+fn clients(fed: &Federation) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
+    (0..CLIENTS)
+        .map(|i| {
+            let unit = format!("75.{:05}", 26041 + i);
+            let (_, tls) = fed.leaf(&unit);
+            let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
+            let bodies: Vec<Vec<u8>> = (0..PER_CLIENT)
+                .map(|_| schema::encode(&schema::Envelope::sign(annual(&unit), &signer).unwrap()))
+                .collect();
+            (client(&tls, true), bodies)
+        })
+        .collect()
+}
+
+/// A fresh federation whose aggregator stores in SQLite, or in a new PostgreSQL database on
+/// `pg` (the test support reads `BMNN_TEST_POSTGRES`).
+fn federation(pg: Option<&str>) -> (Federation, Aggregator) {
+    // Single-threaded at this point: nothing else reads the environment concurrently.
+    match pg {
+        Some(url) => std::env::set_var(support_testdb::ENV, url),
+        None => std::env::remove_var(support_testdb::ENV),
+    }
     let fed = Federation::new();
     let agg = fed.aggregator_with(
         "75",
@@ -100,39 +123,54 @@ fn main() {
         8 << 20,
         "rate_per_second = 100000\nrate_burst = 100000",
     );
-    let mut clients = Vec::new();
-    for i in 0..CLIENTS {
-        let unit = format!("75.{:05}", 26041 + i);
-        let (_, tls) = fed.leaf(&unit);
-        let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
-        let bodies: Vec<Vec<u8>> = (0..PER_CLIENT)
-            .map(|_| schema::encode(&schema::Envelope::sign(annual(&unit), &signer).unwrap()))
-            .collect();
-        clients.push((client(&tls, true), bodies));
-    }
+    (fed, agg)
+}
+
+use aggregator::store::testdb as support_testdb;
+use support::federation::Aggregator;
+
+fn main() {
+    let pg = std::env::var("BMNN_BENCH_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
+    let (fed, agg) = federation(None);
+    let clients_sqlite = clients(&fed);
     let agg_settings =
         config::settings::AggregatorSettings::load_from(&agg.config, std::iter::empty()).unwrap();
     let agg_tls = TlsMaterial::load(&agg_settings.tls).unwrap();
     let (port, handle) = ceiling(&agg_tls);
     let top = drive(
-        &clients,
+        &clients_sqlite,
         &format!("https://127.0.0.1:{port}/api/v1/submissions"),
     );
-    let real = drive(&clients, &agg.url("/api/v1/submissions"));
+    let sqlite = drive(&clients_sqlite, &agg.url("/api/v1/submissions"));
     assert_eq!(agg.stored(), (CLIENTS * PER_CLIENT) as i64);
     actix_web::rt::System::new().block_on(handle.stop(true));
+    drop(agg);
+
+    let (fed_pg, agg_pg) = federation(Some(&pg));
+    let clients_pg = clients(&fed_pg);
+    let postgres = drive(&clients_pg, &agg_pg.url("/api/v1/submissions"));
+    assert_eq!(agg_pg.stored(), (CLIENTS * PER_CLIENT) as i64);
+
     let n = CLIENTS * PER_CLIENT;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "| {n} signed annual reports, {CLIENTS} clients, keep-alive | reports/s | p50 | p99 |"
+        "| {n} signed annual reports, {CLIENTS} clients, keep-alive | reports/s | p50 | p99 | ratio |"
     );
-    println!("|---|---|---|---|");
+    println!("|---|---|---|---|---|");
     println!(
-        "| ceiling: bare actix-web + rustls, reads body, 200 | {:.0} | {:.1} ms | {:.1} ms |",
+        "| ceiling: bare actix-web + rustls, reads body, 200 | {:.0} | {:.1} ms | {:.1} ms | 1 |",
         top.rate,
         ms(top.p50),
         ms(top.p99)
     );
-    println!("| aggregator on SQLite: verify, validate, store, sign receipt | {:.0} | {:.1} ms | {:.1} ms |", real.rate, ms(real.p50), ms(real.p99));
-    println!("| ratio | {:.2} | | |", real.rate / top.rate);
+    for (label, run) in [("SQLite", &sqlite), ("PostgreSQL", &postgres)] {
+        println!(
+            "| aggregator on {label}: verify, validate, store, sign receipt | {:.0} | {:.1} ms | {:.1} ms | {:.2} |",
+            run.rate,
+            ms(run.p50),
+            ms(run.p99),
+            run.rate / top.rate
+        );
+    }
 }

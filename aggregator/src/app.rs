@@ -37,7 +37,7 @@ impl Application {
     /// inside an actix (or tokio) runtime.
     pub fn build(settings: AggregatorSettings) -> anyhow::Result<Self> {
         node::tls::install_crypto_provider();
-        let pool = store::open(&store::database_path(&settings)?)?;
+        let pool = store::open_settings(&settings)?;
         let tls = TlsMaterial::load(&settings.tls)?;
         let signer = tls.signer()?;
         if signer.unit() != &settings.unit.id {
@@ -96,7 +96,7 @@ impl Application {
     }
 
     /// The relay's store (its outbox and the parent's receipts), if there is a parent.
-    pub fn relay_pool(&self) -> Option<DbPool> {
+    pub fn relay_pool(&self) -> Option<node::db::DbPool> {
         self.relay.as_ref().map(Relay::pool)
     }
 

@@ -6,6 +6,7 @@
 //! reported), and provenance (every source's id, unit and digest). Sections a–d carry a
 //! generated summary for now; compiling the children's narratives belongs to the reports issue.
 
+use crate::store::AnyConn;
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Context as _};
@@ -26,59 +27,60 @@ pub struct Built {
     pub deadline: chrono::NaiveDate,
 }
 
-fn successor_map(conn: &mut SqliteConnection) -> QueryResult<BTreeMap<UnitId, UnitId>> {
-    let rows: Vec<(String, String, String)> = successions::table
-        .select((
-            successions::predecessor,
-            successions::successor,
-            successions::note,
-        ))
-        .load(conn)?;
-    let mut map = BTreeMap::new();
-    for (p, s, note) in rows {
-        // A split counts under its default part only, so nothing is counted twice.
-        if note == "split-part" || p == s {
-            continue;
+fn successor_map(conn: &mut AnyConn) -> QueryResult<BTreeMap<UnitId, UnitId>> {
+    node::dispatch!(conn, |conn| {
+        let rows: Vec<(String, String, String)> = successions::table
+            .select((
+                successions::predecessor,
+                successions::successor,
+                successions::note,
+            ))
+            .load(conn)?;
+        let mut map = BTreeMap::new();
+        for (p, s, note) in rows {
+            // A split counts under its default part only, so nothing is counted twice.
+            if note == "split-part" || p == s {
+                continue;
+            }
+            if let (Ok(p), Ok(s)) = (UnitId::parse(&p), UnitId::parse(&s)) {
+                map.entry(p).or_insert(s);
+            }
         }
-        if let (Ok(p), Ok(s)) = (UnitId::parse(&p), UnitId::parse(&s)) {
-            map.entry(p).or_insert(s);
-        }
-    }
-    Ok(map)
+        Ok(map)
+    })
 }
 
 /// The latest version of each annual report of `period`, one per unit (the most recently
 /// received when a unit filed several report ids).
-fn latest_annual(
-    conn: &mut SqliteConnection,
-    period: ReportingPeriod,
-) -> QueryResult<Vec<ReceivedRow>> {
-    let rows: Vec<ReceivedRow> = rtable::table
-        .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
-        .filter(rtable::period.eq(period.to_string()))
-        .select(ReceivedRow::as_select())
-        .load(conn)?;
-    let mut by_id: BTreeMap<String, Vec<ReceivedRow>> = BTreeMap::new();
-    for r in rows {
-        by_id.entry(r.report_id.clone()).or_default().push(r);
-    }
-    let mut by_unit: BTreeMap<String, ReceivedRow> = BTreeMap::new();
-    for versions in by_id.values() {
-        if let Some(l) = received::latest(versions) {
-            let keep = by_unit
-                .get(&l.unit)
-                .is_none_or(|old| old.received_at < l.received_at);
-            if keep {
-                by_unit.insert(l.unit.clone(), l.clone());
+fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<ReceivedRow>> {
+    node::dispatch!(conn, |conn| {
+        let rows: Vec<ReceivedRow> = rtable::table
+            .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
+            .filter(rtable::period.eq(period.to_string()))
+            .select(ReceivedRow::as_select())
+            .load(conn)?;
+        let mut by_id: BTreeMap<String, Vec<ReceivedRow>> = BTreeMap::new();
+        for r in rows {
+            by_id.entry(r.report_id.clone()).or_default().push(r);
+        }
+        let mut by_unit: BTreeMap<String, ReceivedRow> = BTreeMap::new();
+        for versions in by_id.values() {
+            if let Some(l) = received::latest(versions) {
+                let keep = by_unit
+                    .get(&l.unit)
+                    .is_none_or(|old| old.received_at < l.received_at);
+                if keep {
+                    by_unit.insert(l.unit.clone(), l.clone());
+                }
             }
         }
-    }
-    Ok(by_unit.into_values().collect())
+        Ok(by_unit.into_values().collect())
+    })
 }
 
 /// Builds the consolidated report of `scope` for `period` from what this aggregator stored.
 pub fn build(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     rules: &RuleBook,
     scope: &UnitId,
     period: ReportingPeriod,

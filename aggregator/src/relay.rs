@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use config::settings::{AggregatorSettings, DatabaseUrl, NodeSection, NodeSettings};
 use schema::{Envelope, ReportKind};
 
-use crate::store::DbPool;
+use node::db::DbPool;
 
 /// The aggregator's own upstream side.
 #[derive(Clone, Debug)]

@@ -7,6 +7,7 @@
 //! mail rather than repeating it; a failed send removes the record so the next run retries).
 //! Dates and times are in Asia/Ho_Chi_Minh.
 
+use crate::store::AnyConn;
 use std::collections::BTreeSet;
 
 use anyhow::{anyhow, Context as _};
@@ -71,7 +72,7 @@ impl Reminder {
 
 /// The reminders due on `today` for `period`'s annual report (empty on a non-working day).
 pub fn due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     rules: &RuleBook,
     scope: &UnitId,
     period: ReportingPeriod,
@@ -94,11 +95,11 @@ pub fn due(
     } else {
         return Ok(Vec::new());
     };
-    let reported: BTreeSet<String> = received::table
+    let query = received::table
         .filter(received::kind.eq(ReportKind::AnnualReport.code()))
         .filter(received::period.eq(period.to_string()))
-        .select(received::unit)
-        .load::<String>(conn)?
+        .select(received::unit);
+    let reported: BTreeSet<String> = node::dispatch!(&mut *conn, |c| query.load::<String>(c))?
         .into_iter()
         .collect();
     let mut out = Vec::new();
@@ -130,7 +131,7 @@ pub fn due(
 
 /// Sends the reminders not sent before; returns how many went out.
 pub fn send(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     mail: &MailSection,
     reminders: &[Reminder],
 ) -> anyhow::Result<usize> {
@@ -148,7 +149,7 @@ pub fn send(
     let mut sent = 0;
     for r in reminders {
         let key = (r.unit.to_string(), r.period.to_string(), r.stage.clone());
-        let inserted = diesel::insert_into(reminders_sent::table)
+        let insert = diesel::insert_into(reminders_sent::table)
             .values((
                 reminders_sent::unit.eq(&key.0),
                 reminders_sent::kind.eq(kind),
@@ -157,8 +158,8 @@ pub fn send(
                 reminders_sent::recipient.eq(&r.to),
                 reminders_sent::sent_at.eq(node::db::now()),
             ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        let inserted = node::dispatch!(&mut *conn, |c| insert.execute(c))?;
         if inserted == 0 {
             continue;
         }
@@ -178,14 +179,12 @@ pub fn send(
             .body(r.body())
             .context("cannot build the mail")?;
         if let Err(e) = transport.send(&message) {
-            diesel::delete(
-                reminders_sent::table
-                    .filter(reminders_sent::unit.eq(&key.0))
-                    .filter(reminders_sent::kind.eq(kind))
-                    .filter(reminders_sent::period.eq(&key.1))
-                    .filter(reminders_sent::stage.eq(&key.2)),
-            )
-            .execute(conn)?;
+            let claim = reminders_sent::table
+                .filter(reminders_sent::unit.eq(&key.0))
+                .filter(reminders_sent::kind.eq(kind))
+                .filter(reminders_sent::period.eq(&key.1))
+                .filter(reminders_sent::stage.eq(&key.2));
+            node::dispatch!(&mut *conn, |c| diesel::delete(claim).execute(c))?;
             return Err(anyhow!(
                 "cannot send the reminder to {} ({}): {e}",
                 r.unit,

@@ -28,7 +28,7 @@ pub struct ConsolidateArgs {
 pub fn run(args: ConsolidateArgs) -> anyhow::Result<()> {
     node::tls::install_crypto_provider();
     let settings = AggregatorSettings::load(&args.config)?;
-    let pool = store::open(&store::database_path(&settings)?)?;
+    let pool = store::open_settings(&settings)?;
     let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
     let scope = &settings.unit.id;
     let mut conn = pool.get()?;

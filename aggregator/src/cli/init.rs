@@ -34,9 +34,9 @@ pub struct InitArgs {
 
 pub fn run(args: InitArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config)?;
-    let path = store::database_path(&settings)?;
-    let pool = store::open(&path)?;
-    println!("Cơ sở dữ liệu / database: {}", path.display());
+    let url = store::database_url(&settings);
+    let pool = store::open_url(&url)?;
+    println!("Cơ sở dữ liệu / database: {}", url.redacted());
 
     let unit = &settings.unit.id;
     match &args.import_cert {
@@ -55,7 +55,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
     }
 
     let mut conn = pool.get().context("cannot get a database connection")?;
-    let summary = conn.immediate_transaction(|c| -> anyhow::Result<_> {
+    let summary = conn.write_transaction(|c| -> anyhow::Result<_> {
         let s = registry::import_admin_units(c, unit, args.legacy)?;
         node::db::audit::append(
             c,

@@ -5,13 +5,13 @@
 //! restructuring. Every change is written with its audit entry (actor `cli`) in one
 //! transaction.
 
+use crate::store::AnyConn;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use config::settings::AggregatorSettings;
-use diesel::SqliteConnection;
 use schema::{ReportKind, UnitId};
 
 use super::run::ConfigArg;
@@ -132,7 +132,7 @@ fn parse_part(raw: &str) -> Result<(UnitId, String), String> {
 
 fn open(config: &ConfigArg) -> anyhow::Result<(AggregatorSettings, DbConn)> {
     let settings = AggregatorSettings::load(&config.config)?;
-    let pool = store::open(&store::database_path(&settings)?)?;
+    let pool = store::open_settings(&settings)?;
     let conn = pool.get().context("cannot get a database connection")?;
     Ok((settings, conn))
 }
@@ -162,7 +162,7 @@ pub fn run(cmd: RegistryCommand) -> anyhow::Result<()> {
 fn import(args: ImportArgs) -> anyhow::Result<()> {
     let (settings, mut conn) = open(&args.config)?;
     let scope = args.scope.unwrap_or_else(|| settings.unit.id.clone());
-    let (units, agencies) = conn.immediate_transaction(|c| {
+    let (units, agencies) = conn.write_transaction(|c| {
         let units = registry::import_admin_units(c, &scope, args.legacy)?;
         let agencies = match &args.agencies {
             Some(path) => Some(registry::import_agencies_csv(c, path)?),
@@ -197,10 +197,10 @@ fn change(
     config: &ConfigArg,
     action: &str,
     subject: &str,
-    f: impl FnOnce(&mut SqliteConnection) -> Result<Change, RegistryError>,
+    f: impl FnOnce(&mut AnyConn) -> Result<Change, RegistryError>,
 ) -> anyhow::Result<()> {
     let (_, mut conn) = open(config)?;
-    let done = conn.immediate_transaction(|c| {
+    let done = conn.write_transaction(|c| {
         let done = f(c)?;
         node::db::audit::append(c, "cli", action, subject, &done.summary())?;
         Ok::<_, RegistryError>(done)

@@ -41,7 +41,7 @@ pub fn run(args: RemindArgs) -> anyhow::Result<()> {
     let period = args
         .period
         .unwrap_or_else(|| ReportingPeriod::annual_containing(today));
-    let pool = store::open(&store::database_path(&settings)?)?;
+    let pool = store::open_settings(&settings)?;
     let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
     let mut conn = pool.get().context("database")?;
     let due = reminders::due(&mut conn, rules, &settings.unit.id, period, today)?;

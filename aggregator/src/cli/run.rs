@@ -35,12 +35,12 @@ pub fn serve(args: ConfigArg) -> anyhow::Result<()> {
 
 pub fn status(args: ConfigArg) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config)?;
-    let path = store::database_path(&settings)?;
-    let pool = store::open(&path)?;
+    let url = store::database_url(&settings);
+    let pool = store::open_url(&url)?;
     let mut conn = pool.get()?;
     let counts = received::counts_by_kind_and_unit(&mut conn)?;
     println!("Đơn vị / unit: {} {}", settings.unit.id, settings.unit.name);
-    println!("Cơ sở dữ liệu / database: {}", path.display());
+    println!("Cơ sở dữ liệu / database: {}", url.redacted());
     let reports: i64 = counts.iter().map(|c| c.reports).sum();
     let versions: i64 = counts.iter().map(|c| c.versions).sum();
     println!("Báo cáo đã nhận / reports received: {reports} (phiên bản / versions: {versions})");

@@ -83,7 +83,7 @@ impl Ingest {
             .get()
             .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))
             .and_then(|mut conn| {
-                conn.immediate_transaction(|c| {
+                conn.write_transaction(|c| {
                     let mut answers = Vec::with_capacity(jobs.len());
                     for job in &jobs {
                         match self.store_in(c, &job.env, &job.digest, &job.peer) {

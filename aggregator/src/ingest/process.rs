@@ -17,6 +17,7 @@
 //!
 //! Runs on a blocking thread (decoding, signature checks and SQLite are all synchronous).
 
+use crate::store::AnyConn;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
 use schema::{Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, UnitId, UnixTime};
 
@@ -59,7 +60,7 @@ impl Ingest {
             .get()
             .map_err(anyhow::Error::new)
             .and_then(|mut c| {
-                c.immediate_transaction(|c| {
+                c.write_transaction(|c| {
                     node::db::audit::append(c, &actor, "submission_refused", "-", code)
                 })
                 .map_err(anyhow::Error::new)
@@ -176,7 +177,7 @@ impl Ingest {
     /// whole transaction.
     pub(super) fn store_in(
         &self,
-        c: &mut diesel::SqliteConnection,
+        c: &mut AnyConn,
         env: &Envelope,
         digest: &Digest,
         peer: &UnitId,

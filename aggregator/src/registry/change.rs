@@ -7,6 +7,7 @@
 //! Children are not carried along: the children of a unit that ends (its agencies, say) keep
 //! their parent link and must be moved or merged too.
 
+use crate::store::AnyConn;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use schema::{Tier, UnitId};
@@ -51,7 +52,7 @@ impl Change {
 /// succession from each ended unit to each started one (a unit that continues under its own id
 /// links to itself, which [`super::lineage`] skips).
 fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     date: NaiveDate,
     ended: Vec<UnitRow>,
     started: Vec<UnitRow>,
@@ -99,7 +100,7 @@ fn apply(
 /// them (its row ends and a new one starts with `name`). Predecessors must share a parent and
 /// the successor's tier; the successor may not be one of them ([`Rule::MergeIntoItself`]).
 pub fn merge(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     predecessors: &[UnitId],
     successor: UnitId,
     name: &str,
@@ -216,7 +217,7 @@ pub fn merge(
 /// codes of the same tier under the same parent, or the predecessor's own id for the part
 /// that keeps it (that part keeps its contacts).
 pub fn split(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     predecessor: &UnitId,
     successors: &[(UnitId, String)],
     date: NaiveDate,
@@ -260,7 +261,7 @@ pub fn split(
 /// Renames `unit` to `new_name` from `date`: a new row with the same id (and the kind the
 /// name gives, so "Xã A" renamed "Phường A" becomes a Phường).
 pub fn rename(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     unit: &UnitId,
     new_name: &str,
     date: NaiveDate,
@@ -287,7 +288,7 @@ pub fn rename(
 /// it). The new parent must exist that day (`VN` and `TW` always do), sit at a higher tier
 /// (an agency may sit under anything) and not be the unit or below it.
 pub fn move_unit(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     unit: &UnitId,
     new_parent: &UnitId,
     date: NaiveDate,

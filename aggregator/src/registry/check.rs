@@ -1,10 +1,10 @@
 //! The checks shared by the restructurings in [`super::change`]: names, the row a change
 //! ends, lists without repeats, tiers, codes never reused, a new parent that exists.
 
+use crate::store::AnyConn;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use schema::{Tier, UnitId};
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -55,7 +55,7 @@ pub(super) fn day_before(date: NaiveDate) -> NaiveDate {
 /// The row of `id` that a change effective on `date` ends: the one holding on `date - 1`,
 /// still open.
 pub(super) fn open_row(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     id: &UnitId,
     date: NaiveDate,
 ) -> Result<UnitRow, RegistryError> {
@@ -146,7 +146,7 @@ pub(super) fn code_reused(id: &UnitId, rows: &[UnitRow]) -> RegistryError {
 
 /// A new parent must exist on `date`; `VN` and `TW` are never stored and always exist.
 pub(super) fn parent_exists(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     new_parent: &UnitId,
     date: NaiveDate,
 ) -> Result<(), RegistryError> {

@@ -3,12 +3,12 @@
 //! successions already stored are left as they are, so a re-import changes nothing, and never
 //! undoes a restructuring recorded since.
 
+use crate::store::AnyConn;
 use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use config::units::{AdminUnits, Unit};
-use diesel::prelude::*;
 use schema::{Tier, UnitId};
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -55,7 +55,7 @@ fn row(unit: &Unit, valid_from: NaiveDate, valid_to: Option<NaiveDate>) -> UnitR
 /// `split-part`) and one from each legacy province to its 2025 province when the codes differ
 /// (`70` Bình Phước → `75` Đồng Nai; `75` → `75` is the same id continuing).
 pub fn import_admin_units(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     scope: &UnitId,
     include_legacy: bool,
 ) -> Result<ImportSummary, RegistryError> {
@@ -140,7 +140,7 @@ const COLUMNS: [&str; 6] = [
 /// with the same name, kind and parent gets its contacts corrected; one registered otherwise
 /// is refused (use `rename` or `move`). Errors name the line and the column.
 pub fn import_agencies_csv(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     path: &Path,
 ) -> Result<ImportSummary, RegistryError> {
     let file = path.display().to_string();

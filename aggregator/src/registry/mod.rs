@@ -19,6 +19,7 @@ pub mod change;
 mod check;
 pub mod import;
 
+use crate::store::AnyConn;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use chrono::NaiveDate;
@@ -158,21 +159,13 @@ pub(crate) fn parse_stored(raw: &str) -> QueryResult<UnitId> {
 }
 
 /// The row of `id` valid on `on`.
-pub fn get(
-    conn: &mut SqliteConnection,
-    id: &UnitId,
-    on: NaiveDate,
-) -> QueryResult<Option<UnitRow>> {
+pub fn get(conn: &mut AnyConn, id: &UnitId, on: NaiveDate) -> QueryResult<Option<UnitRow>> {
     units::on(conn, id.as_str(), on)
 }
 
 /// The units whose parent is `parent` on `on`, in Vietnamese order of their names
 /// ([`compare_vi`]), ties by id.
-pub fn children(
-    conn: &mut SqliteConnection,
-    parent: &UnitId,
-    on: NaiveDate,
-) -> QueryResult<Vec<UnitRow>> {
+pub fn children(conn: &mut AnyConn, parent: &UnitId, on: NaiveDate) -> QueryResult<Vec<UnitRow>> {
     let mut rows = units::children_on(conn, parent.as_str(), on)?;
     rows.sort_by(|a, b| compare_vi(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
     Ok(rows)
@@ -182,7 +175,7 @@ pub fn children(
 /// then its direct predecessors (in id order), then theirs. A rename or a move links a unit to
 /// itself and adds nothing; a legacy commune that was divided is a predecessor of each of its
 /// parts.
-pub fn lineage(conn: &mut SqliteConnection, id: &UnitId) -> QueryResult<Vec<UnitId>> {
+pub fn lineage(conn: &mut AnyConn, id: &UnitId) -> QueryResult<Vec<UnitId>> {
     let mut out = vec![id.clone()];
     let mut seen: HashSet<String> = HashSet::from([id.to_string()]);
     let mut queue = VecDeque::from([id.to_string()]);
@@ -209,7 +202,7 @@ pub fn lineage(conn: &mut SqliteConnection, id: &UnitId) -> QueryResult<Vec<Unit
 /// with none (`VN` and `TW` are never stored) is followed by its grammar parent. A registered
 /// unit, or ancestor, with no row valid on `on` did not exist that day: false.
 pub fn in_subtree(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     root: &UnitId,
     unit: &UnitId,
     on: NaiveDate,
@@ -243,7 +236,7 @@ pub fn in_subtree(
 /// that overlap the range (a unit merged away during a reporting period still reports for it).
 /// False for a unit with no row in the range, including one never registered.
 pub fn in_subtree_during(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     root: &UnitId,
     unit: &UnitId,
     first: NaiveDate,
@@ -267,10 +260,7 @@ pub fn in_subtree_during(
 
 /// The reports received from `unit` or from any unit of its [`lineage`], every stored
 /// version, oldest first: a merged commune's history includes its predecessors' reports.
-pub fn reports_with_lineage(
-    conn: &mut SqliteConnection,
-    unit: &UnitId,
-) -> QueryResult<Vec<ReceivedRow>> {
+pub fn reports_with_lineage(conn: &mut AnyConn, unit: &UnitId) -> QueryResult<Vec<ReceivedRow>> {
     let ids: Vec<String> = lineage(conn, unit)?
         .iter()
         .map(ToString::to_string)
@@ -278,12 +268,10 @@ pub fn reports_with_lineage(
     let mut rows = Vec::new();
     // Bound the IN list well below SQLite's limit on bound variables.
     for chunk in ids.chunks(500) {
-        rows.extend(
-            received::table
-                .filter(received::unit.eq_any(chunk))
-                .select(ReceivedRow::as_select())
-                .load(conn)?,
-        );
+        rows.extend(node::dispatch!(&mut *conn, |c| received::table
+            .filter(received::unit.eq_any(chunk))
+            .select(ReceivedRow::as_select())
+            .load(c))?);
     }
     rows.sort_by(|a, b| {
         (

@@ -1,9 +1,9 @@
 //! Unit tests of the registry on a fresh SQLite store with Đồng Nai (75) imported: the import,
 //! the queries, and one test per rule a restructuring can break (named after the rule).
 
+use crate::store::AnyConn;
 use chrono::NaiveDate;
 use config::units::AdminUnits;
-use diesel::SqliteConnection;
 use schema::UnitId;
 
 use super::*;
@@ -18,12 +18,13 @@ fn id(s: &str) -> UnitId {
 }
 
 /// A store with Đồng Nai's 2025 units (and the legacy ones when asked).
-fn dong_nai(legacy: bool) -> (tempfile::TempDir, DbConn) {
+/// The first value keeps the directory and the database alive.
+fn dong_nai(legacy: bool) -> ((tempfile::TempDir, store::testdb::TestDb), DbConn) {
     let tmp = tempfile::tempdir().unwrap();
-    let pool = store::open(&tmp.path().join("a.db")).unwrap();
+    let (db, pool) = store::testdb::open(tmp.path(), "a").unwrap();
     let mut c = pool.get().unwrap();
     import_admin_units(&mut c, &id("75"), legacy).unwrap();
-    (tmp, c)
+    ((tmp, db), c)
 }
 
 fn refused<T: std::fmt::Debug>(r: Result<T, RegistryError>) -> (Rule, String) {
@@ -196,7 +197,7 @@ fn unregistered_unit_falls_back_to_the_id_grammar() {
     .unwrap());
 }
 
-fn check(c: &mut SqliteConnection, r: Result<Change, RegistryError>, rule: Rule) -> String {
+fn check(c: &mut AnyConn, r: Result<Change, RegistryError>, rule: Rule) -> String {
     let (got, message) = refused(r);
     assert_eq!(got, rule, "{message}");
     assert!(message.contains(rule.code()), "{message}");
@@ -349,7 +350,7 @@ fn already_changed_and_unit_ended() {
 #[test]
 fn bad_scope() {
     let tmp = tempfile::tempdir().unwrap();
-    let pool = store::open(&tmp.path().join("a.db")).unwrap();
+    let (_db, pool) = store::testdb::open(tmp.path(), "a").unwrap();
     let (rule, m) = refused(import_admin_units(
         &mut pool.get().unwrap(),
         &id("70"),
@@ -361,7 +362,7 @@ fn bad_scope() {
 #[test]
 fn agencies_import_checks_each_cell_and_updates_contacts() {
     let (tmp, mut c) = dong_nai(false);
-    let path = tmp.path().join("agencies.csv");
+    let path = tmp.0.path().join("agencies.csv");
     let header = "id,name,kind,parent,officer_email,head_email\n";
     let good = "75/so-noi-vu,Sở Nội vụ,Sở,75,bmnn@snv.dongnai.gov.vn,\n\
                 75.26041/cong-an-phuong,Công an phường Trấn Biên,Công an,,ca@tranbien.vn,tp@tranbien.vn\n";

@@ -1,40 +1,54 @@
-//! The aggregator's SQLite store: the connection pool (WAL, busy timeout), embedded migrations
-//! (`aggregator/migrations/sqlite`) run at start, and one module of model code per table group.
-//! Model functions take a `&mut SqliteConnection` and return `QueryResult`, so callers choose
-//! the transaction. PostgreSQL for the national aggregator comes with the full aggregator.
+//! The aggregator's store: SQLite (one file, the default) or PostgreSQL, chosen by
+//! `[node] database_url`; the connection pool, the embedded migrations of each backend
+//! (`aggregator/migrations/{sqlite,postgres}`) run at start, and one module of model code per
+//! table group. Model functions take a `&mut AnyConn` and return `QueryResult`, so callers
+//! choose the transaction; queries run natively on each backend through `node::dispatch!`.
 
 pub mod received;
 pub mod schema;
+pub mod testdb;
 pub mod units;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use config::settings::{AggregatorSettings, DatabaseUrl};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+use diesel_migrations::embed_migrations;
+use node::db::any::Migrations;
 
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub use node::db::any::{AnyConn, AnyPool as DbPool, AnyPooled as DbConn};
+
+pub const MIGRATIONS: Migrations = Migrations {
+    sqlite: embed_migrations!("migrations/sqlite"),
+    postgres: embed_migrations!("migrations/postgres"),
+};
 
 /// File name of the database in `[node] data_dir` when no `database_url` is set.
 pub const DEFAULT_DB_FILE: &str = "aggregator.db";
 
-pub use node::db::{prepare_wal, DbConn, DbPool};
-
-/// The SQLite file the settings point at: `[node] database_url`, or
-/// `<data_dir>/aggregator.db`. PostgreSQL is refused for now, with the reason.
-pub fn database_path(settings: &AggregatorSettings) -> anyhow::Result<PathBuf> {
+/// Where the settings put the database: `[node] database_url`, or `<data_dir>/aggregator.db`.
+pub fn database_url(settings: &AggregatorSettings) -> DatabaseUrl {
     match &settings.node.database_url {
-        None => Ok(settings.node.data_dir.join(DEFAULT_DB_FILE)),
-        Some(DatabaseUrl::Sqlite(path)) => Ok(path.clone()),
-        Some(url @ DatabaseUrl::Postgres(_)) => bail!(
-            "[node] database_url is {}: this aggregator stores its data in SQLite for now \
-             (PostgreSQL comes with the national aggregator); set sqlite://<path> or leave it out",
-            url.redacted()
-        ),
+        None => DatabaseUrl::sqlite(default_path(settings)),
+        Some(url) => url.clone(),
     }
 }
 
-/// Opens (creating if needed) the database at `path` and runs pending migrations.
+fn default_path(settings: &AggregatorSettings) -> PathBuf {
+    settings.node.data_dir.join(DEFAULT_DB_FILE)
+}
+
+/// Opens the database the settings point at (creating a SQLite file if needed) and runs
+/// pending migrations.
+pub fn open_settings(settings: &AggregatorSettings) -> anyhow::Result<DbPool> {
+    open_url(&database_url(settings))
+}
+
+/// Opens the database at `url` and runs pending migrations.
+pub fn open_url(url: &DatabaseUrl) -> anyhow::Result<DbPool> {
+    node::db::any::open_any(url, MIGRATIONS)
+}
+
+/// Opens (creating if needed) the SQLite database at `path` and runs pending migrations.
 pub fn open(path: &Path) -> anyhow::Result<DbPool> {
-    node::db::open_sqlite(path, MIGRATIONS)
+    open_url(&DatabaseUrl::sqlite(path))
 }

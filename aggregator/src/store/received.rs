@@ -2,6 +2,7 @@
 //! receipt signed for it. Never updated or deleted (SQLite triggers refuse it); an amendment is
 //! a new row with the same report id, another digest and `supersedes` naming the one it amends.
 
+use crate::store::AnyConn;
 use diesel::prelude::*;
 
 use super::schema::received;
@@ -24,32 +25,34 @@ pub struct ReceivedRow {
 }
 
 /// Stores a new version; fails on an existing (report id, digest).
-pub fn insert(conn: &mut SqliteConnection, row: &ReceivedRow) -> QueryResult<()> {
-    diesel::insert_into(received::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
+pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
+    node::dispatch!(conn, |conn| {
+        diesel::insert_into(received::table)
+            .values(row)
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
-pub fn get(
-    conn: &mut SqliteConnection,
-    report_id: &str,
-    digest: &str,
-) -> QueryResult<Option<ReceivedRow>> {
-    received::table
-        .find((report_id, digest))
-        .select(ReceivedRow::as_select())
-        .first(conn)
-        .optional()
+pub fn get(conn: &mut AnyConn, report_id: &str, digest: &str) -> QueryResult<Option<ReceivedRow>> {
+    node::dispatch!(conn, |conn| {
+        received::table
+            .find((report_id, digest))
+            .select(ReceivedRow::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// Every stored version of one report, oldest first.
-pub fn versions(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Vec<ReceivedRow>> {
-    received::table
-        .filter(received::report_id.eq(report_id))
-        .order((received::received_at, received::digest))
-        .select(ReceivedRow::as_select())
-        .load(conn)
+pub fn versions(conn: &mut AnyConn, report_id: &str) -> QueryResult<Vec<ReceivedRow>> {
+    node::dispatch!(conn, |conn| {
+        received::table
+            .filter(received::report_id.eq(report_id))
+            .order((received::received_at, received::digest))
+            .select(ReceivedRow::as_select())
+            .load(conn)
+    })
 }
 
 /// The version of a report that no other stored version amends: the one an amendment must
@@ -75,21 +78,23 @@ pub struct Count {
 }
 
 /// Reports and versions stored, by kind and unit (sorted by kind, then unit).
-pub fn counts_by_kind_and_unit(conn: &mut SqliteConnection) -> QueryResult<Vec<Count>> {
-    received::table
-        .group_by((received::kind, received::unit))
-        .select((
-            received::kind,
-            received::unit,
-            diesel::dsl::count(received::report_id).aggregate_distinct(),
-            diesel::dsl::count_star(),
-        ))
-        .order((received::kind, received::unit))
-        .load(conn)
+pub fn counts_by_kind_and_unit(conn: &mut AnyConn) -> QueryResult<Vec<Count>> {
+    node::dispatch!(conn, |conn| {
+        received::table
+            .group_by((received::kind, received::unit))
+            .select((
+                received::kind,
+                received::unit,
+                diesel::dsl::count(received::report_id).aggregate_distinct(),
+                diesel::dsl::count_star(),
+            ))
+            .order((received::kind, received::unit))
+            .load(conn)
+    })
 }
 
-pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    received::table.count().get_result(conn)
+pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
+    node::dispatch!(conn, |conn| { received::table.count().get_result(conn) })
 }
 
 #[cfg(test)]
@@ -117,7 +122,7 @@ mod tests {
     #[test]
     fn migrated_table_matches_the_model_and_refuses_changes() {
         let tmp = tempfile::tempdir().unwrap();
-        let pool = crate::store::open(&tmp.path().join("a.db")).unwrap();
+        let (_db, pool) = crate::store::testdb::open(tmp.path(), "a").unwrap();
         let mut c = pool.get().unwrap();
         let (a, b) = (row("sha256:a", None), row("sha256:b", Some("sha256:a")));
         insert(&mut c, &a).unwrap();

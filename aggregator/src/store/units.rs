@@ -4,6 +4,7 @@
 //! have its contacts corrected. The rules of restructuring live in `crate::registry`; this is
 //! the plain model code it uses.
 
+use crate::store::AnyConn;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -57,139 +58,166 @@ pub struct SuccessionRow {
 }
 
 /// Inserts a new row; fails on an existing (id, valid_from).
-pub fn insert(conn: &mut SqliteConnection, row: &UnitRow) -> QueryResult<()> {
-    diesel::insert_into(units::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
+pub fn insert(conn: &mut AnyConn, row: &UnitRow) -> QueryResult<()> {
+    node::dispatch!(conn, |conn| {
+        diesel::insert_into(units::table)
+            .values(row)
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Inserts the rows whose (id, valid_from) is not stored yet; returns how many were new.
-pub fn insert_missing(conn: &mut SqliteConnection, rows: &[UnitRow]) -> QueryResult<usize> {
+pub fn insert_missing(conn: &mut AnyConn, rows: &[UnitRow]) -> QueryResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(CHUNK) {
-        added += diesel::insert_or_ignore_into(units::table)
-            .values(chunk)
-            .execute(conn)?;
+        // SQLite's batch insert has no ON CONFLICT clause in diesel; INSERT OR IGNORE is its
+        // equivalent here (the only constraint that can fail is the primary key).
+        added += match &mut *conn {
+            AnyConn::Sqlite(c) => diesel::insert_or_ignore_into(units::table)
+                .values(chunk)
+                .execute(c)?,
+            AnyConn::Pg(c) => diesel::insert_into(units::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
     }
     Ok(added)
 }
 
 /// Records a succession; fails on an existing (predecessor, successor, effective).
-pub fn insert_succession(conn: &mut SqliteConnection, row: &SuccessionRow) -> QueryResult<()> {
-    diesel::insert_into(successions::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
+pub fn insert_succession(conn: &mut AnyConn, row: &SuccessionRow) -> QueryResult<()> {
+    node::dispatch!(conn, |conn| {
+        diesel::insert_into(successions::table)
+            .values(row)
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Records the successions not stored yet; returns how many were new.
 pub fn insert_missing_successions(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     rows: &[SuccessionRow],
 ) -> QueryResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(CHUNK) {
-        added += diesel::insert_or_ignore_into(successions::table)
-            .values(chunk)
-            .execute(conn)?;
+        // SQLite's batch insert has no ON CONFLICT clause in diesel; INSERT OR IGNORE is its
+        // equivalent here (the only constraint that can fail is the primary key).
+        added += match &mut *conn {
+            AnyConn::Sqlite(c) => diesel::insert_or_ignore_into(successions::table)
+                .values(chunk)
+                .execute(c)?,
+            AnyConn::Pg(c) => diesel::insert_into(successions::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
     }
     Ok(added)
 }
 
 /// Every row of one unit, oldest first; empty when the id was never registered.
-pub fn history(conn: &mut SqliteConnection, id: &str) -> QueryResult<Vec<UnitRow>> {
-    units::table
-        .filter(units::id.eq(id))
-        .order(units::valid_from)
-        .select(UnitRow::as_select())
-        .load(conn)
+pub fn history(conn: &mut AnyConn, id: &str) -> QueryResult<Vec<UnitRow>> {
+    node::dispatch!(conn, |conn| {
+        units::table
+            .filter(units::id.eq(id))
+            .order(units::valid_from)
+            .select(UnitRow::as_select())
+            .load(conn)
+    })
 }
 
 /// The row of `id` that holds on `day`.
-pub fn on(conn: &mut SqliteConnection, id: &str, day: NaiveDate) -> QueryResult<Option<UnitRow>> {
-    units::table
-        .filter(units::id.eq(id))
-        .filter(units::valid_from.le(day))
-        .filter(units::valid_to.is_null().or(units::valid_to.ge(day)))
-        .select(UnitRow::as_select())
-        .first(conn)
-        .optional()
+pub fn on(conn: &mut AnyConn, id: &str, day: NaiveDate) -> QueryResult<Option<UnitRow>> {
+    node::dispatch!(conn, |conn| {
+        units::table
+            .filter(units::id.eq(id))
+            .filter(units::valid_from.le(day))
+            .filter(units::valid_to.is_null().or(units::valid_to.ge(day)))
+            .select(UnitRow::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// The rows whose parent is `parent` on `day`, in id order.
-pub fn children_on(
-    conn: &mut SqliteConnection,
-    parent: &str,
-    day: NaiveDate,
-) -> QueryResult<Vec<UnitRow>> {
-    units::table
-        .filter(units::parent.eq(parent))
-        .filter(units::valid_from.le(day))
-        .filter(units::valid_to.is_null().or(units::valid_to.ge(day)))
-        .order(units::id)
-        .select(UnitRow::as_select())
-        .load(conn)
+pub fn children_on(conn: &mut AnyConn, parent: &str, day: NaiveDate) -> QueryResult<Vec<UnitRow>> {
+    node::dispatch!(conn, |conn| {
+        units::table
+            .filter(units::parent.eq(parent))
+            .filter(units::valid_from.le(day))
+            .filter(units::valid_to.is_null().or(units::valid_to.ge(day)))
+            .order(units::id)
+            .select(UnitRow::as_select())
+            .load(conn)
+    })
 }
 
 /// Ends the open row (id, valid_from) on `last_day`; returns 0 when it was not open.
 pub fn close(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     id: &str,
     valid_from: NaiveDate,
     last_day: NaiveDate,
 ) -> QueryResult<usize> {
-    diesel::update(
-        units::table
-            .find((id, valid_from))
-            .filter(units::valid_to.is_null()),
-    )
-    .set(units::valid_to.eq(last_day))
-    .execute(conn)
+    node::dispatch!(conn, |conn| {
+        diesel::update(
+            units::table
+                .find((id, valid_from))
+                .filter(units::valid_to.is_null()),
+        )
+        .set(units::valid_to.eq(last_day))
+        .execute(conn)
+    })
 }
 
 /// Corrects the contacts of the row (id, valid_from).
 pub fn set_contacts(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     id: &str,
     valid_from: NaiveDate,
     officer_email: Option<&str>,
     head_email: Option<&str>,
 ) -> QueryResult<usize> {
-    diesel::update(units::table.find((id, valid_from)))
-        .set((
-            units::officer_email.eq(officer_email),
-            units::head_email.eq(head_email),
-        ))
-        .execute(conn)
+    node::dispatch!(conn, |conn| {
+        diesel::update(units::table.find((id, valid_from)))
+            .set((
+                units::officer_email.eq(officer_email),
+                units::head_email.eq(head_email),
+            ))
+            .execute(conn)
+    })
 }
 
 /// The successions into `successor` (its direct predecessors), in predecessor order.
-pub fn successions_into(
-    conn: &mut SqliteConnection,
-    successor: &str,
-) -> QueryResult<Vec<SuccessionRow>> {
-    successions::table
-        .filter(successions::successor.eq(successor))
-        .order((successions::predecessor, successions::effective))
-        .select(SuccessionRow::as_select())
-        .load(conn)
+pub fn successions_into(conn: &mut AnyConn, successor: &str) -> QueryResult<Vec<SuccessionRow>> {
+    node::dispatch!(conn, |conn| {
+        successions::table
+            .filter(successions::successor.eq(successor))
+            .order((successions::predecessor, successions::effective))
+            .select(SuccessionRow::as_select())
+            .load(conn)
+    })
 }
 
 /// True when no unit is registered (the registry checks at ingest are off).
-pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
-    let any: Option<String> = units::table.select(units::id).first(conn).optional()?;
-    Ok(any.is_none())
+pub fn is_empty(conn: &mut AnyConn) -> QueryResult<bool> {
+    node::dispatch!(conn, |conn| {
+        let any: Option<String> = units::table.select(units::id).first(conn).optional()?;
+        Ok(any.is_none())
+    })
 }
 
 /// Rows stored (all periods of all units).
-pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    units::table.count().get_result(conn)
+pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
+    node::dispatch!(conn, |conn| { units::table.count().get_result(conn) })
 }
 
 /// Successions stored.
-pub fn count_successions(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    successions::table.count().get_result(conn)
+pub fn count_successions(conn: &mut AnyConn) -> QueryResult<i64> {
+    node::dispatch!(conn, |conn| { successions::table.count().get_result(conn) })
 }
 
 #[cfg(test)]
@@ -221,7 +249,7 @@ mod tests {
     #[test]
     fn migrated_tables_match_the_model_and_keep_history() {
         let tmp = tempfile::tempdir().unwrap();
-        let pool = crate::store::open(&tmp.path().join("a.db")).unwrap();
+        let (_db, pool) = crate::store::testdb::open(tmp.path(), "a").unwrap();
         let mut c = pool.get().unwrap();
         assert!(is_empty(&mut c).unwrap());
         let first = row("75.26041", "2025-07-01");

@@ -67,7 +67,7 @@ fn import_of_dong_nai_gives_its_2025_communes_and_is_idempotent() {
         .count();
     assert!(expected > 50, "{expected}");
     let tmp = tempfile::tempdir().unwrap();
-    let pool = store::open(&tmp.path().join("a.db")).unwrap();
+    let (_db, pool) = store::testdb::open(tmp.path(), "a").unwrap();
     let mut c = pool.get().unwrap();
     let first = registry::import_admin_units(&mut c, &id("75"), false).unwrap();
     assert_eq!(
@@ -107,7 +107,7 @@ fn legacy_binh_phuoc_commune_maps_to_its_2025_successor_in_dong_nai() {
     let successor = id(&format!("75.{to_code}"));
 
     let tmp = tempfile::tempdir().unwrap();
-    let pool = store::open(&tmp.path().join("a.db")).unwrap();
+    let (_db, pool) = store::testdb::open(tmp.path(), "a").unwrap();
     let mut c = pool.get().unwrap();
     let s = registry::import_admin_units(&mut c, &id("75"), true).unwrap();
     assert!(s.successions_added > 0);

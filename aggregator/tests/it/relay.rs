@@ -14,7 +14,7 @@ use crate::support::{runtime, wait_until};
 
 const UNIT: &str = "75.26041";
 
-fn relay_delivered(pool: &aggregator::store::DbPool) -> i64 {
+fn relay_delivered(pool: &node::db::DbPool) -> i64 {
     node::db::receipts::count(&mut pool.get().unwrap()).unwrap()
 }
 

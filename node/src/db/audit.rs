@@ -1,10 +1,13 @@
 //! The append-only, hash-chained audit log. Each entry's hash is SHA-256 over the previous
 //! hash and the entry's canonical fields, so removing or editing a row breaks the chain that
-//! `verify_chain` walks. SQLite triggers refuse UPDATE and DELETE on the table.
+//! `verify_chain` walks. Triggers refuse UPDATE and DELETE on the table. The functions work on
+//! the node's SQLite connection and on an aggregator's [`AnyConn`] (SQLite or PostgreSQL); on
+//! PostgreSQL an append locks the table so concurrent writers cannot fork the chain.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::any::{AnyConn, PgConn};
 use super::schema::audit_log;
 
 pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
@@ -53,62 +56,169 @@ fn entry_hash(
     schema::Digest::of(&schema::canonical::canonical_value(&fields)).to_string()
 }
 
+/// A connection the audit log can be written and read on.
+pub trait AuditConn {
+    /// Appends an entry. Call inside the transaction that makes the change it records.
+    fn audit_append(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> QueryResult<()>;
+    fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>>;
+    /// Walks the whole chain; returns the sequence number of the first broken entry, if any.
+    fn audit_verify(&mut self) -> QueryResult<Option<i32>>;
+}
+
+macro_rules! impl_audit {
+    ($conn:ty, $lock:expr) => {
+        impl AuditConn for $conn {
+            fn audit_append(
+                &mut self,
+                actor: &str,
+                action: &str,
+                subject: &str,
+                detail: &str,
+            ) -> QueryResult<()> {
+                fn go(
+                    conn: &mut $conn,
+                    actor: &str,
+                    action: &str,
+                    subject: &str,
+                    detail: &str,
+                ) -> QueryResult<()> {
+                    let prev: Option<String> = audit_log::table
+                        .order(audit_log::seq.desc())
+                        .select(audit_log::hash)
+                        .first(conn)
+                        .optional()?;
+                    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
+                    // Microsecond precision, so the hash recomputes from what is stored.
+                    let at = super::now().and_utc().timestamp_micros();
+                    let at = chrono::DateTime::from_timestamp_micros(at)
+                        .unwrap_or_default()
+                        .naive_utc();
+                    let hash = entry_hash(&prev, at, actor, action, subject, detail);
+                    diesel::insert_into(audit_log::table)
+                        .values(&NewAudit {
+                            at,
+                            actor,
+                            action,
+                            subject,
+                            detail,
+                            prev_hash: &prev,
+                            hash: &hash,
+                        })
+                        .execute(conn)?;
+                    Ok(())
+                }
+                match $lock {
+                    // In a transaction of its own (a savepoint inside the caller's), holding
+                    // the table lock until the outermost transaction ends.
+                    Some(lock) => diesel::Connection::transaction(self, |c| {
+                        diesel::connection::SimpleConnection::batch_execute(c, lock)?;
+                        go(c, actor, action, subject, detail)
+                    }),
+                    None => go(self, actor, action, subject, detail),
+                }
+            }
+
+            fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>> {
+                audit_log::table
+                    .order(audit_log::seq.desc())
+                    .limit(limit)
+                    .select(AuditRow::as_select())
+                    .load(self)
+            }
+
+            fn audit_verify(&mut self) -> QueryResult<Option<i32>> {
+                let rows: Vec<AuditRow> = audit_log::table
+                    .order(audit_log::seq)
+                    .select(AuditRow::as_select())
+                    .load(self)?;
+                let mut prev = GENESIS.to_string();
+                for r in rows {
+                    if r.prev_hash != prev
+                        || r.hash
+                            != entry_hash(&prev, r.at, &r.actor, &r.action, &r.subject, &r.detail)
+                    {
+                        return Ok(Some(r.seq));
+                    }
+                    prev = r.hash;
+                }
+                Ok(None)
+            }
+        }
+    };
+}
+
+impl_audit!(SqliteConnection, None::<&str>);
+impl_audit!(
+    PgConn,
+    Some("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+);
+
+impl AuditConn for AnyConn {
+    fn audit_append(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> QueryResult<()> {
+        crate::dispatch!(self, |c| c.audit_append(actor, action, subject, detail))
+    }
+
+    fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>> {
+        crate::dispatch!(self, |c| c.audit_recent(limit))
+    }
+
+    fn audit_verify(&mut self) -> QueryResult<Option<i32>> {
+        crate::dispatch!(self, |c| c.audit_verify())
+    }
+}
+
+impl<M> AuditConn for diesel::r2d2::PooledConnection<M>
+where
+    M: diesel::r2d2::ManageConnection,
+    M::Connection: AuditConn,
+{
+    fn audit_append(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> QueryResult<()> {
+        (**self).audit_append(actor, action, subject, detail)
+    }
+
+    fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>> {
+        (**self).audit_recent(limit)
+    }
+
+    fn audit_verify(&mut self) -> QueryResult<Option<i32>> {
+        (**self).audit_verify()
+    }
+}
+
 /// Appends an entry. Call inside the transaction that makes the change it records.
 pub fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AuditConn,
     actor: &str,
     action: &str,
     subject: &str,
     detail: &str,
 ) -> QueryResult<()> {
-    let prev: Option<String> = audit_log::table
-        .order(audit_log::seq.desc())
-        .select(audit_log::hash)
-        .first(conn)
-        .optional()?;
-    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
-    // Microsecond precision, so the hash recomputes from what SQLite stores.
-    let at = super::now().and_utc().timestamp_micros();
-    let at = chrono::DateTime::from_timestamp_micros(at)
-        .unwrap_or_default()
-        .naive_utc();
-    let hash = entry_hash(&prev, at, actor, action, subject, detail);
-    diesel::insert_into(audit_log::table)
-        .values(&NewAudit {
-            at,
-            actor,
-            action,
-            subject,
-            detail,
-            prev_hash: &prev,
-            hash: &hash,
-        })
-        .execute(conn)?;
-    Ok(())
+    conn.audit_append(actor, action, subject, detail)
 }
 
-pub fn recent(conn: &mut SqliteConnection, limit: i64) -> QueryResult<Vec<AuditRow>> {
-    audit_log::table
-        .order(audit_log::seq.desc())
-        .limit(limit)
-        .select(AuditRow::as_select())
-        .load(conn)
+pub fn recent(conn: &mut impl AuditConn, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    conn.audit_recent(limit)
 }
 
 /// Walks the whole chain; returns the sequence number of the first broken entry, if any.
-pub fn verify_chain(conn: &mut SqliteConnection) -> QueryResult<Option<i32>> {
-    let rows: Vec<AuditRow> = audit_log::table
-        .order(audit_log::seq)
-        .select(AuditRow::as_select())
-        .load(conn)?;
-    let mut prev = GENESIS.to_string();
-    for r in rows {
-        if r.prev_hash != prev
-            || r.hash != entry_hash(&prev, r.at, &r.actor, &r.action, &r.subject, &r.detail)
-        {
-            return Ok(Some(r.seq));
-        }
-        prev = r.hash;
-    }
-    Ok(None)
+pub fn verify_chain(conn: &mut impl AuditConn) -> QueryResult<Option<i32>> {
+    conn.audit_verify()
 }

@@ -114,7 +114,7 @@ pub fn ensure_users(
     let DatabaseUrl::Sqlite(path) = settings.node.database_url() else {
         bail!("the demo node stores its data in SQLite");
     };
-    crate::store::prepare_wal(&path)?;
+    db::prepare_wal(&path)?;
     let pool = db::open(&path)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     let unit = settings.unit.id.to_string();

@@ -127,6 +127,12 @@ impl Federation {
             )
         };
         let config = home.join("aggregator.toml");
+        let db = aggregator::store::testdb::TestDb::new(&home, "aggregator").unwrap();
+        let database_url = if db.is_postgres() {
+            format!("database_url = \"{}\"", db.url_string())
+        } else {
+            String::new()
+        };
         let toml = format!(
             r#"[unit]
 id = "{unit}"
@@ -135,6 +141,7 @@ name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước"
 [node]
 data_dir = "data"
 listen = "127.0.0.1:0"
+{database_url}
 
 [tls]
 cert_chain = "{chain}"
@@ -155,7 +162,7 @@ max_body_bytes = {max_body_bytes}
         );
         std::fs::write(&config, toml).unwrap();
         let settings = AggregatorSettings::load_from(&config, std::iter::empty()).unwrap();
-        Aggregator::start(settings, config)
+        Aggregator::start(settings, config, db)
     }
 
     /// A node installation for `unit` whose link points at `port` on loopback.
@@ -174,14 +181,20 @@ pub struct Aggregator {
     pub port: u16,
     pub pool: aggregator::store::DbPool,
     /// The relay's outbox store, when the aggregator has a parent.
-    pub relay_pool: Option<aggregator::store::DbPool>,
+    pub relay_pool: Option<node::db::DbPool>,
     pub config: PathBuf,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Dropped after the server stops (fields drop after `Drop::drop`).
+    _db: aggregator::store::testdb::TestDb,
 }
 
 impl Aggregator {
-    fn start(settings: AggregatorSettings, config: PathBuf) -> Self {
+    fn start(
+        settings: AggregatorSettings,
+        config: PathBuf,
+        db: aggregator::store::testdb::TestDb,
+    ) -> Self {
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -192,6 +205,11 @@ impl Aggregator {
             })
         });
         let (port, pool, relay_pool, handle) = rx.recv().unwrap();
+        assert_eq!(
+            pool.get().unwrap().is_postgres(),
+            db.is_postgres(),
+            "the aggregator stores where the test database is"
+        );
         Self {
             port,
             pool,
@@ -199,6 +217,7 @@ impl Aggregator {
             config,
             handle,
             thread: Some(thread),
+            _db: db,
         }
     }
 

@@ -1,0 +1,2 @@
+DROP TABLE received;
+DROP FUNCTION bmnn_refuse();

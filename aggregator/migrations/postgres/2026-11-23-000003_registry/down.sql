@@ -1,0 +1,3 @@
+DROP TABLE successions;
+DROP TABLE units;
+DROP FUNCTION bmnn_units_guard();
