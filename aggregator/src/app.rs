@@ -13,10 +13,13 @@ use crate::ingest::{self, Ingest};
 use crate::relay::Relay;
 use crate::store::{self, DbPool};
 
-/// The running aggregator (today: its ingest service).
+/// The running aggregator: the ingest service, the web UI, the relay and the reminders.
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
+    /// The steering committee's web UI on `[node] listen`.
+    ui: actix_web::dev::Server,
+    ui_port: u16,
     pool: DbPool,
     relay: Option<Relay>,
     /// For the reminder schedule.
@@ -49,7 +52,8 @@ impl Application {
                 settings.unit.id
             ));
         }
-        let relay = Relay::open(&settings)?;
+        let own = crate::relay::own_node(&settings)?;
+        let relay = (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone()));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
         let ingest = Arc::new(Ingest {
             unit: settings.unit.id.clone(),
@@ -70,9 +74,24 @@ impl Application {
             TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
         let port = listener.local_addr()?.port();
         let server = ingest::server(ingest, listener, tls.server_config()?)?;
+        let ui_listen = settings.node.listen;
+        let ui_listener = TcpListener::bind(ui_listen)
+            .with_context(|| format!("cannot listen on {ui_listen} for the web UI"))?;
+        let ui_port = ui_listener.local_addr()?.port();
+        let ui = crate::web::server(
+            crate::web::Ui {
+                pool: pool.clone(),
+                unit: settings.unit.id.clone(),
+                unit_name: settings.unit.name.to_string(),
+            },
+            own,
+            ui_listener,
+        )?;
         Ok(Self {
             port,
             server,
+            ui,
+            ui_port,
             pool,
             relay,
             settings,
@@ -83,6 +102,11 @@ impl Application {
     /// The port the ingest listener is bound to.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the web UI.
+    pub fn ui_port(&self) -> u16 {
+        self.ui_port
     }
 
     /// The store (for tests and commands that look at what arrived).
@@ -116,7 +140,11 @@ impl Application {
             self.rules,
             stopped(stop_rx),
         ));
+        let ui_handle = self.ui.handle();
+        let ui = tokio::spawn(self.ui);
         let result = self.server.await.context("the ingest server failed");
+        ui_handle.stop(true).await;
+        let _ = ui.await;
         let _ = stop_tx.send(true);
         if let Some(p) = pusher {
             let _ = p.await;

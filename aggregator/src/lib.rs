@@ -15,5 +15,6 @@ pub mod registry;
 pub mod relay;
 pub mod reminders;
 pub mod store;
+pub mod web;
 
 pub use app::Application;

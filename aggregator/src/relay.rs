@@ -12,6 +12,24 @@ use schema::{Envelope, ReportKind};
 
 use node::db::DbPool;
 
+/// The aggregator's own node: its store `<data_dir>/relay.db` (outbox to the parent, the
+/// parent's receipts, and the web UI's users and sessions), its signer and trust.
+pub fn own_node(settings: &AggregatorSettings) -> anyhow::Result<node::app::Node> {
+    let node_settings = NodeSettings {
+        unit: settings.unit.clone(),
+        node: NodeSection {
+            data_dir: settings.node.data_dir.clone(),
+            listen: settings.node.listen,
+            database_url: Some(DatabaseUrl::sqlite(settings.node.data_dir.join("relay.db"))),
+            rules_dir: settings.node.rules_dir.clone(),
+        },
+        tls: settings.tls.clone(),
+        upstream: settings.upstream.clone(),
+        outbox: settings.outbox.clone(),
+    };
+    node::app::Node::open(node_settings).context("cannot open the aggregator's own node store")
+}
+
 /// The aggregator's own upstream side.
 #[derive(Clone, Debug)]
 pub struct Relay {
@@ -24,21 +42,12 @@ impl Relay {
         if settings.upstream.is_empty() {
             return Ok(None);
         }
-        let node_settings = NodeSettings {
-            unit: settings.unit.clone(),
-            node: NodeSection {
-                data_dir: settings.node.data_dir.clone(),
-                listen: settings.node.listen,
-                database_url: Some(DatabaseUrl::sqlite(settings.node.data_dir.join("relay.db"))),
-                rules_dir: settings.node.rules_dir.clone(),
-            },
-            tls: settings.tls.clone(),
-            upstream: settings.upstream.clone(),
-            outbox: settings.outbox.clone(),
-        };
-        let node =
-            node::app::Node::open(node_settings).context("cannot open the relay's outbox")?;
-        Ok(Some(Self { node }))
+        Ok(Some(Self::from_node(own_node(settings)?)))
+    }
+
+    /// The relay over an already opened own node (see [`own_node`]).
+    pub fn from_node(node: node::app::Node) -> Self {
+        Self { node }
     }
 
     /// Whether reports of `kind` go up at once.

@@ -55,6 +55,35 @@ pub fn versions(conn: &mut AnyConn, report_id: &str) -> QueryResult<Vec<Received
     })
 }
 
+/// The latest `limit` stored versions, newest first, optionally of one kind and of one unit
+/// and the units below it (`unit` or `unit.…` or `unit/…`).
+pub fn recent(
+    conn: &mut AnyConn,
+    kind: Option<&str>,
+    unit: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ReceivedRow>> {
+    // Boxed queries are typed by backend: build one per backend.
+    node::dispatch!(conn, |c| {
+        let mut q = received::table.into_boxed();
+        if let Some(k) = kind {
+            q = q.filter(received::kind.eq(k.to_string()));
+        }
+        if let Some(u) = unit {
+            q = q.filter(
+                received::unit
+                    .eq(u.to_string())
+                    .or(received::unit.like(format!("{u}.%")))
+                    .or(received::unit.like(format!("{u}/%"))),
+            );
+        }
+        q.order((received::received_at.desc(), received::report_id))
+            .limit(limit)
+            .select(ReceivedRow::as_select())
+            .load(c)
+    })
+}
+
 /// The version of a report that no other stored version amends: the one an amendment must
 /// name in `supersedes`. Amendments only ever extend the latest version, so the versions form
 /// one chain and this is unique; `None` when nothing is stored.

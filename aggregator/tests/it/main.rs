@@ -13,6 +13,7 @@ mod openapi;
 mod registry;
 mod relay;
 mod reminders;
+mod ui;
 
 use std::process::Command;
 

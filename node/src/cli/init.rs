@@ -66,9 +66,25 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
         }
     }
 
+    ensure_admin(
+        &pool,
+        &args.admin_user,
+        &args.admin_name,
+        args.password_stdin,
+    )
+}
+
+/// Creates the first administrator when the store has no user yet (the password from stdin or
+/// `BMNN_ADMIN_PASSWORD`). Shared with `bmnn-aggregator init`, whose UI logs in the same way.
+pub fn ensure_admin(
+    pool: &db::DbPool,
+    username: &str,
+    display_name: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     if db::users::count(&mut conn)? == 0 {
-        let password = read_password(args.password_stdin)?;
+        let password = read_password(password_stdin)?;
         auth::check_password_policy(&password)
             .map_err(|e| anyhow!("{e} / the password is too weak"))?;
         let hash = auth::hash_password(&password)?;
@@ -76,19 +92,16 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
             db::users::insert(
                 c,
                 &db::users::NewUser {
-                    username: &args.admin_user,
-                    display_name: &args.admin_name,
+                    username,
+                    display_name,
                     role: db::users::Role::Admin.code(),
                     password_hash: &hash,
                     created_at: db::now(),
                 },
             )?;
-            db::audit::append(c, "init", "create_user", &args.admin_user, "admin")
+            db::audit::append(c, "init", "create_user", username, "admin")
         })?;
-        println!(
-            "Đã tạo tài khoản quản trị / admin user created: {}",
-            args.admin_user
-        );
+        println!("Đã tạo tài khoản quản trị / admin user created: {username}");
     }
     Ok(())
 }

@@ -47,6 +47,22 @@ button.primary{background:#7a1010;color:#fff;border-color:#7a1010;font-weight:bo
 code{font-size:.9rem}
 "#;
 
+/// The links of a UI's header: (path, label, admins only). An aggregator serves its own by
+/// putting a `web::Data<Nav>` in its app; the node's is [`Nav::node`].
+#[derive(Debug, Clone)]
+pub struct Nav(pub Vec<(&'static str, &'static str, bool)>);
+
+impl Nav {
+    pub fn node() -> Self {
+        Nav(vec![
+            (routes::HOME, "Trang chủ", false),
+            (routes::HISTORY, "Lịch sử gửi", false),
+            (routes::TRANSFER, "Chuyển giao USB", false),
+            (routes::USERS, "Người dùng", true),
+        ])
+    }
+}
+
 /// A page for a logged-in user.
 pub fn page(
     viewer: &Viewer,
@@ -55,6 +71,14 @@ pub fn page(
     notice: Option<&str>,
     content: Markup,
 ) -> Markup {
+    let own;
+    let nav = match &viewer.nav {
+        Some(n) => n.as_ref(),
+        None => {
+            own = Nav::node();
+            &own
+        }
+    };
     html! {
         (DOCTYPE)
         html lang="vi" {
@@ -68,10 +92,9 @@ pub fn page(
                 header.top {
                     span.unit { (unit_name) }
                     nav {
-                        a href=(routes::HOME) { "Trang chủ" }
-                        a href=(routes::HISTORY) { "Lịch sử gửi" }
-                        a href=(routes::TRANSFER) { "Chuyển giao USB" }
-                        @if viewer.is_admin() { a href=(routes::USERS) { "Người dùng" } }
+                        @for (href, label, admin) in &nav.0 {
+                            @if !admin || viewer.is_admin() { a href=(href) { (label) } }
+                        }
                     }
                     span { (viewer.user.display_name) " (" (viewer.role.label_vi()) ")" }
                     form method="post" action=(routes::LOGOUT) {

@@ -48,7 +48,7 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'";
 
-fn security_headers() -> DefaultHeaders {
+pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .add((header::X_FRAME_OPTIONS, "DENY"))
@@ -57,7 +57,7 @@ fn security_headers() -> DefaultHeaders {
         .add((header::CACHE_CONTROL, "no-store"))
 }
 
-fn form_config() -> web::FormConfig {
+pub fn form_config() -> web::FormConfig {
     web::FormConfig::default()
         .limit(MAX_FORM_BYTES)
         .error_handler(|err, _req| {
@@ -70,14 +70,26 @@ fn form_config() -> web::FormConfig {
         })
 }
 
-/// Registers every route of the UI.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// The routes shared with the aggregator's UI: health, login, logout, users.
+pub fn account_routes(cfg: &mut web::ServiceConfig) {
     use routes as r;
     cfg.route(r::HEALTH, web::get().to(|| async { "ok" }))
         .route(r::LOGIN, web::get().to(login::show))
         .route(r::LOGIN, web::post().to(login::submit))
         .route(r::LOGOUT, web::post().to(login::logout))
-        .route(r::HOME, web::get().to(home::home))
+        .route(r::USERS, web::get().to(users::list))
+        .route(r::USERS, web::post().to(users::create))
+        .route(
+            "/nguoi-dung/{id}/mat-khau",
+            web::post().to(users::set_password),
+        );
+}
+
+/// Registers every route of the UI.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use routes as r;
+    account_routes(cfg);
+    cfg.route(r::HOME, web::get().to(home::home))
         .route("/ban-nhap/moi/{kind}", web::get().to(draft::new_form))
         .route("/ban-nhap/{id}", web::get().to(draft::show))
         .route("/ban-nhap/{id}", web::post().to(draft::save))
@@ -88,13 +100,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(r::HISTORY, web::get().to(history::history))
         .route(r::TRANSFER, web::get().to(transfer::show))
         .route(r::TRANSFER_EXPORT, web::post().to(transfer::export))
-        .route(r::TRANSFER_IMPORT, web::post().to(transfer::import))
-        .route(r::USERS, web::get().to(users::list))
-        .route(r::USERS, web::post().to(users::create))
-        .route(
-            "/nguoi-dung/{id}/mat-khau",
-            web::post().to(users::set_password),
-        );
+        .route(r::TRANSFER_IMPORT, web::post().to(transfer::import));
 }
 
 pub fn server(node: Node, listener: TcpListener) -> anyhow::Result<actix_web::dev::Server> {

@@ -74,6 +74,9 @@ pub struct Viewer {
     pub role: Role,
     pub csrf: String,
     pub token_hash: String,
+    /// The navigation of the UI serving the request ([`super::layout::Nav`] in app data; the
+    /// node's own when absent).
+    pub nav: Option<web::Data<super::layout::Nav>>,
 }
 
 impl Viewer {
@@ -143,6 +146,7 @@ impl FromRequest for Viewer {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let node = req.app_data::<web::Data<Node>>().cloned();
+        let nav = req.app_data::<web::Data<super::layout::Nav>>().cloned();
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
         Box::pin(async move {
             let (Some(node), Some(token)) = (node, token) else {
@@ -162,6 +166,7 @@ impl FromRequest for Viewer {
                 user,
                 csrf: session.csrf_token,
                 token_hash: hash,
+                nav,
             })
         })
     }

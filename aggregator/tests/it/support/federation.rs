@@ -179,6 +179,8 @@ max_body_bytes = {max_body_bytes}
 /// The real aggregator, running until dropped.
 pub struct Aggregator {
     pub port: u16,
+    /// The web UI's port (plain HTTP on loopback).
+    pub ui_port: u16,
     pub pool: aggregator::store::DbPool,
     /// The relay's outbox store, when the aggregator has a parent.
     pub relay_pool: Option<node::db::DbPool>,
@@ -199,12 +201,18 @@ impl Aggregator {
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let app = aggregator::Application::build(settings).unwrap();
-                tx.send((app.port(), app.pool(), app.relay_pool(), app.handle()))
-                    .unwrap();
+                tx.send((
+                    app.port(),
+                    app.ui_port(),
+                    app.pool(),
+                    app.relay_pool(),
+                    app.handle(),
+                ))
+                .unwrap();
                 app.run_until_stopped().await.unwrap();
             })
         });
-        let (port, pool, relay_pool, handle) = rx.recv().unwrap();
+        let (port, ui_port, pool, relay_pool, handle) = rx.recv().unwrap();
         assert_eq!(
             pool.get().unwrap().is_postgres(),
             db.is_postgres(),
@@ -212,6 +220,7 @@ impl Aggregator {
         );
         Self {
             port,
+            ui_port,
             pool,
             relay_pool,
             config,
@@ -223,6 +232,29 @@ impl Aggregator {
 
     pub fn url(&self, path: &str) -> String {
         format!("https://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The web UI's base URL.
+    pub fn ui(&self) -> String {
+        format!("http://127.0.0.1:{}", self.ui_port)
+    }
+
+    /// Creates a UI user in the aggregator's own node store.
+    pub fn add_user(&self, username: &str, role: node::db::users::Role, password: &str) {
+        let settings = AggregatorSettings::load_from(&self.config, std::iter::empty()).unwrap();
+        let pool = node::db::open(&settings.node.data_dir.join("relay.db")).unwrap();
+        let hash = node::auth::hash_password(password).unwrap();
+        node::db::users::insert(
+            &mut pool.get().unwrap(),
+            &node::db::users::NewUser {
+                username,
+                display_name: "Nguyễn Thị Hà",
+                role: role.code(),
+                password_hash: &hash,
+                created_at: node::db::now(),
+            },
+        )
+        .unwrap();
     }
 
     /// Stored versions (rows).

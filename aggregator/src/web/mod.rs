@@ -1,0 +1,108 @@
+//! The steering committee's web UI (Vietnamese, server-rendered, no script), on `[node] listen`.
+//! Logins, sessions, CSRF and the users page are the node's (`node::web`), kept in the
+//! aggregator's own node store (`<data_dir>/relay.db`); the pages here read the aggregator's
+//! store. Roles: every user sees the inbox, units and registry; incident detail is restricted
+//! to heads (Lãnh đạo) and admins, and every view of it is written to the audit log.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /` | inbox: the latest submissions, filtered by kind or unit ([`inbox`]) |
+//! | `GET /don-vi/{id}` | a unit: registry rows, lineage, every report with its receipt ([`unit`]) |
+//! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
+//! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
+//! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
+
+mod inbox;
+mod registry_page;
+mod report;
+mod unit;
+
+use std::net::TcpListener;
+
+use actix_web::{web, App, HttpServer};
+use node::app::Node;
+use node::web::error::WebError;
+use node::web::layout::Nav;
+use node::web::session::CookiePolicy;
+use schema::UnitId;
+
+use crate::store::{AnyConn, DbPool};
+
+/// What the pages need: the aggregator's store and who it is.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub pool: DbPool,
+    pub unit: UnitId,
+    pub unit_name: String,
+}
+
+pub const INBOX: &str = "/";
+pub const REGISTRY: &str = "/danh-muc";
+
+pub fn unit_path(id: &str) -> String {
+    format!("/don-vi/{id}")
+}
+
+pub fn report_path(report_id: &str, digest: &str) -> String {
+    format!("/bao-cao/{report_id}/{digest}")
+}
+
+fn nav() -> Nav {
+    Nav(vec![
+        (INBOX, "Hộp thư báo cáo", false),
+        (REGISTRY, "Danh mục đơn vị", false),
+        (node::web::routes::USERS, "Người dùng", true),
+    ])
+}
+
+/// Runs a blocking job on the aggregator's store.
+pub async fn db<T, F>(ui: &Ui, f: F) -> Result<T, WebError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConn) -> anyhow::Result<T> + Send + 'static,
+{
+    let pool = ui.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    .map_err(WebError::Internal)
+}
+
+/// The UI server on `listener`; `own` is the aggregator's own node store (users, sessions).
+pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_web::dev::Server> {
+    let policy = web::Data::new(CookiePolicy {
+        secure: !listener.local_addr()?.ip().is_loopback(),
+    });
+    let (ui, own, nav) = (
+        web::Data::new(ui),
+        web::Data::new(own),
+        web::Data::new(nav()),
+    );
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(node::web::security_headers())
+            .app_data(ui.clone())
+            .app_data(own.clone())
+            .app_data(nav.clone())
+            .app_data(policy.clone())
+            .app_data(node::web::form_config())
+            .configure(node::web::account_routes)
+            .route(INBOX, web::get().to(inbox::inbox))
+            .route("/don-vi/{id}", web::get().to(unit::unit))
+            .route(
+                "/bao-cao/{report_id}/{digest}",
+                web::get().to(report::report),
+            )
+            .route(REGISTRY, web::get().to(registry_page::registry))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(WebError::NotFound)
+            }))
+    })
+    .workers(2)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

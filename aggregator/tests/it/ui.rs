@@ -1,0 +1,126 @@
+//! The steering committee's web UI, driven as a browser would: the inbox shows what arrived,
+//! a unit's page its history, incident detail only for heads (and each view is audited), the
+//! registry browser the communes in Vietnamese order.
+
+use node::db::users::Role;
+use reqwest::StatusCode;
+
+use crate::support::browser;
+use crate::support::federation::Federation;
+use crate::support::report::{annual, incident};
+use crate::support::runtime;
+
+const UNIT: &str = "75.26041";
+const PASSWORD: &str = "Mật-khẩu-đủ-dài-2026";
+
+#[test]
+fn committee_sees_inbox_unit_history_and_restricted_incidents() {
+    let fed = Federation::new();
+    let agg = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
+    {
+        let mut c = agg.pool.get().unwrap();
+        aggregator::registry::import_admin_units(
+            &mut c,
+            &schema::UnitId::parse("75").unwrap(),
+            false,
+        )
+        .unwrap();
+    }
+    agg.add_user("canbo", Role::Officer, PASSWORD);
+    agg.add_user("lanhdao", Role::Head, PASSWORD);
+    let inst = fed.node(UNIT, agg.port);
+    let node = inst.open();
+    let rt = runtime();
+    let inc = inst.queue(&node, incident(UNIT));
+    inst.queue(&node, annual(UNIT));
+    assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().delivered, 2);
+    let base = agg.ui();
+
+    rt.block_on(async {
+        // Not logged in: sent to the login page.
+        let anon = browser::client();
+        let res = anon.get(format!("{base}/")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+        let officer = browser::logged_in(&base, "canbo", PASSWORD).await;
+        let inbox = officer
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(inbox.contains("Hộp thư báo cáo"), "{inbox}");
+        assert!(inbox.contains(UNIT));
+        assert!(inbox.contains("Báo cáo sơ kết hằng năm"));
+        assert!(inbox.contains("Báo cáo đột xuất"));
+        let only_annual = officer
+            .get(format!("{base}/?loai=annual_report&don_vi=75"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            only_annual.matches("Xem</a>").count(),
+            1,
+            "filtered by kind: {only_annual}"
+        );
+
+        let unit = officer
+            .get(format!("{base}/don-vi/{UNIT}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(unit.contains("Phường Trấn Biên"), "registry name: {unit}");
+        assert_eq!(unit.matches("Xem</a>").count(), 2, "both reports listed");
+
+        let incident_url = format!("{base}/bao-cao/{}/{}", inc.body.report_id, inc.digest());
+        let res = officer.get(&incident_url).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "officers may not read incidents"
+        );
+
+        let head = browser::logged_in(&base, "lanhdao", PASSWORD).await;
+        let res = head.get(&incident_url).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = res.text().await.unwrap();
+        assert!(page.contains(&inc.digest().to_string()));
+
+        let registry = officer
+            .get(format!("{base}/danh-muc?cha=75&ngay=2026-01-01"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let names: Vec<&str> = registry
+            .split("<td><a href=\"/don-vi/")
+            .skip(1)
+            .filter_map(|s| s.split('>').nth(1)?.split('<').next())
+            .collect();
+        assert!(names.len() > 50, "{}", names.len());
+        let mut sorted = names.clone();
+        sorted.sort_by(|a, b| config::units::compare_vi(a, b));
+        assert_eq!(names, sorted, "Vietnamese alphabetical order");
+    });
+
+    // The head's view, and only it, is in the audit log.
+    let mut c = agg.pool.get().unwrap();
+    let views: Vec<_> = node::db::audit::recent(&mut c, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "view_incident")
+        .collect();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].actor, "lanhdao");
+    assert_eq!(views[0].subject, inc.body.report_id.to_string());
+}
