@@ -53,7 +53,8 @@ impl Application {
             ));
         }
         let own = crate::relay::own_node(&settings)?;
-        let relay = (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone()));
+        let relay =
+            (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
         let ingest = Arc::new(Ingest {
             unit: settings.unit.id.clone(),
@@ -131,15 +132,14 @@ impl Application {
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
-        let pusher = self
-            .relay
-            .map(|r| tokio::spawn(r.run(stopped(stop_rx.clone()))));
         let reminders = tokio::spawn(crate::reminders::run_schedule(
             self.settings,
             self.pool.clone(),
             self.rules,
-            stopped(stop_rx),
+            self.relay.clone(),
+            stopped(stop_rx.clone()),
         ));
+        let pusher = self.relay.map(|r| tokio::spawn(r.run(stopped(stop_rx))));
         let ui_handle = self.ui.handle();
         let ui = tokio::spawn(self.ui);
         let result = self.server.await.context("the ingest server failed");

@@ -15,6 +15,7 @@ pub mod registry;
 pub mod relay;
 pub mod reminders;
 pub mod store;
+pub mod upward;
 pub mod web;
 
 pub use app::Application;

@@ -3,7 +3,8 @@
 //! own (`<data_dir>/relay.db`). Incident reports are countersigned and queued for the parent at
 //! once, before the child gets its receipt; the queueing is idempotent (a child's retry after a
 //! crash queues nothing twice), so an incident accepted here is never lost on the way up.
-//! Other kinds wait for the relay policy and consolidation (later issues). The national
+//! Other kinds go up when `[relay] forward` names them; the consolidated report is sent by the
+//! schedule before the tier's deadline (`consolidation::send_if_due`). The national
 //! aggregator (`VN`) has no upstream and relays nothing.
 
 use anyhow::Context as _;
@@ -34,6 +35,8 @@ pub fn own_node(settings: &AggregatorSettings) -> anyhow::Result<node::app::Node
 #[derive(Clone, Debug)]
 pub struct Relay {
     node: node::app::Node,
+    /// `[relay] forward`: kinds countersigned and sent up as they arrive.
+    forward: Vec<ReportKind>,
 }
 
 impl Relay {
@@ -42,17 +45,33 @@ impl Relay {
         if settings.upstream.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Self::from_node(own_node(settings)?)))
+        Ok(Some(Self::from_node(own_node(settings)?, settings)))
     }
 
     /// The relay over an already opened own node (see [`own_node`]).
-    pub fn from_node(node: node::app::Node) -> Self {
-        Self { node }
+    pub fn from_node(node: node::app::Node, settings: &AggregatorSettings) -> Self {
+        Self {
+            node,
+            forward: settings.relay.forward.clone(),
+        }
     }
 
-    /// Whether reports of `kind` go up at once.
-    pub fn forwards(kind: ReportKind) -> bool {
-        kind == ReportKind::IncidentReport
+    /// Whether children's reports of `kind` go up at once (`[relay] forward`).
+    pub fn forwards(&self, kind: ReportKind) -> bool {
+        self.forward.contains(&kind)
+    }
+
+    /// Whether a consolidated report of `period` was already signed and queued here.
+    pub fn consolidated_sent(&self, period: &str) -> anyhow::Result<bool> {
+        use diesel::prelude::*;
+        use node::db::schema::submissions;
+        let mut conn = self.node.pool.get().context("relay store")?;
+        let n: i64 = submissions::table
+            .filter(submissions::kind.eq(ReportKind::ConsolidatedReport.code()))
+            .filter(submissions::period.eq(period))
+            .count()
+            .get_result(&mut conn)?;
+        Ok(n > 0)
     }
 
     /// Countersigns `env` and queues it for the parent, unless that is already done. Call it
@@ -98,6 +117,11 @@ impl Relay {
         )?;
         self.node.wake().notify_one();
         Ok(())
+    }
+
+    /// Wakes the pusher (something was queued outside `forward`/`send_own`).
+    pub fn wake(&self) {
+        self.node.wake().notify_one();
     }
 
     /// Sends what is due now (for commands that do not run the server).

@@ -224,11 +224,12 @@ pub async fn run_schedule(
     settings: config::settings::AggregatorSettings,
     pool: crate::store::DbPool,
     rules: &'static RuleBook,
+    relay: Option<crate::relay::Relay>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    let Some(mail) = settings.mail.clone() else {
+    if settings.mail.is_none() && relay.is_none() {
         return;
-    };
+    }
     tokio::pin!(shutdown);
     loop {
         let now = chrono::Utc::now().with_timezone(&config::settings::TIMEZONE);
@@ -244,19 +245,32 @@ pub async fn run_schedule(
             _ = &mut shutdown => return,
             _ = tokio::time::sleep(wait) => {}
         }
-        let (pool, mail, unit) = (pool.clone(), mail.clone(), settings.unit.id.clone());
+        let (pool, settings, relay) = (pool.clone(), settings.clone(), relay.clone());
         let today = next.date_naive();
-        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = pool.get()?;
-            let period = ReportingPeriod::annual_containing(today);
-            let due = due(&mut conn, rules, &unit, period, today)?;
-            send(&mut conn, &mail, &due)
+            if let Some(mail) = &settings.mail {
+                let period = ReportingPeriod::annual_containing(today);
+                let due = due(&mut conn, rules, &settings.unit.id, period, today)?;
+                let n = send(&mut conn, mail, &due)?;
+                tracing::info!(sent = n, "reminders run");
+            }
+            if let Some(relay) = &relay {
+                if let Some(env) =
+                    crate::upward::send_if_due(&mut conn, rules, &settings, relay, today)?
+                {
+                    relay.wake();
+                    tracing::info!(report = %env.body.report_id, period = %env.body.period,
+                        "consolidated report queued for the parent");
+                }
+            }
+            Ok(())
         })
         .await;
         match done {
-            Ok(Ok(n)) => tracing::info!(sent = n, "reminders run"),
-            Ok(Err(e)) => tracing::error!("reminders: {e:#}"),
-            Err(e) => tracing::error!("reminders task failed: {e}"),
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("schedule: {e:#}"),
+            Err(e) => tracing::error!("schedule task failed: {e}"),
         }
     }
 }

@@ -5,10 +5,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{anyhow, bail, Context as _};
+use anyhow::{bail, Context as _};
 use clap::Args;
 use config::settings::AggregatorSettings;
-use schema::{Classification, Envelope, Payload, Protocol, ReportId, ReportingPeriod, Submission};
+use schema::ReportingPeriod;
 
 use crate::{consolidation, relay::Relay, store};
 
@@ -57,22 +57,7 @@ pub fn run(args: ConsolidateArgs) -> anyhow::Result<()> {
     let Some(relay) = Relay::open(&settings)? else {
         bail!("this aggregator has no [[upstream]]: the national report goes to the Prime Minister outside this system");
     };
-    let sub = Submission {
-        protocol: Protocol::V1,
-        report_id: ReportId::random(),
-        unit: scope.clone(),
-        period: args.period,
-        classification: Classification::Mat,
-        created_at: chrono::Utc::now()
-            .with_timezone(&config::settings::TIMEZONE)
-            .fixed_offset(),
-        supersedes: None,
-        payload: Payload::ConsolidatedReport(built.report),
-    };
-    sub.validate()
-        .map_err(|e| anyhow!("the consolidated report is not valid: {e}"))?;
-    let env = Envelope::sign(sub, relay.signer()).map_err(|e| anyhow!("cannot sign: {e}"))?;
-    relay.send_own(&env)?;
+    let env = crate::upward::sign_and_queue(&relay, scope, args.period, built)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -30,6 +30,13 @@ pub struct InitArgs {
     /// Also load the legacy units (before 1 July 2025) of the scope, with their successions.
     #[arg(long)]
     pub legacy: bool,
+    /// Create the web UI's first administrator (when no user exists) with this login; the
+    /// password comes from BMNN_ADMIN_PASSWORD or, with --password-stdin, standard input.
+    #[arg(long, value_name = "LOGIN")]
+    pub admin_user: Option<String>,
+    /// Read the administrator's password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 pub fn run(args: InitArgs) -> anyhow::Result<()> {
@@ -70,5 +77,24 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
         "Danh mục đơn vị / registry of {unit}: {} units read, {} added, {} successions added",
         summary.units_read, summary.units_added, summary.successions_added
     );
+    match &args.admin_user {
+        Some(user) if settings.tls.cert_chain.exists() => {
+            let own = crate::relay::own_node(&settings)?;
+            node::cli::init::ensure_admin(
+                &own.pool,
+                user,
+                "Quản trị hệ thống",
+                args.password_stdin,
+            )?;
+        }
+        Some(_) => println!(
+            "The web UI's administrator is created once the certificate is installed (run init \
+             again with --import-cert and --admin-user)."
+        ),
+        None => println!(
+            "Web UI users: run init with --admin-user <login> (password from BMNN_ADMIN_PASSWORD \
+             or --password-stdin) to create the first administrator."
+        ),
+    }
     Ok(())
 }

@@ -95,11 +95,7 @@ impl Ingest {
         env.body.validate().map_err(IngestError::InvalidReport)?;
         self.check_rule_pack(&env)?;
         let receipt = self.store(env.clone(), verified.digest, peer)?;
-        if let Some(relay) = self
-            .relay
-            .as_ref()
-            .filter(|_| crate::relay::Relay::forwards(env.body.kind()))
-        {
+        if let Some(relay) = self.relay.as_ref().filter(|r| r.forwards(env.body.kind())) {
             // Before the receipt: if this fails the child retries, and the duplicate path
             // forwards again (idempotently).
             relay.forward(&env).map_err(IngestError::Internal)?;

@@ -98,18 +98,21 @@ listen = "127.0.0.1:0"
             Overwrite::Refuse,
         )
         .unwrap();
-    let (ok, out) = run(&[
-        "init",
-        "--config",
-        c,
-        "--import-cert",
-        signed.chain.to_str().unwrap(),
-    ]);
-    assert!(ok, "{out}");
+    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args(["init", "--config", c, "--import-cert"])
+        .arg(&signed.chain)
+        .args(["--admin-user", "pa03"])
+        .env("BMNN_ADMIN_PASSWORD", "Mật-khẩu-đủ-dài-2026")
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
     assert!(
-        out.contains("certificate installed") && out.contains(" 0 added"),
-        "a second run adds nothing: {out}"
+        text.contains("certificate installed") && text.contains(" 0 added"),
+        "a second run adds nothing: {text}"
     );
+    assert!(text.contains("admin user created: pa03"), "{text}");
 
     let (ok, out) = run(&["registry", "show", "75", "--config", c]);
     assert!(ok, "{out}");

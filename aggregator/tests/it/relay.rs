@@ -114,3 +114,36 @@ fn the_nation_refuses_a_commune_posting_to_it_through_another_province() {
     assert_eq!(status, 403, "{json}");
     assert_eq!(json["error"]["code"], "wrong_signer");
 }
+
+#[test]
+fn relay_policy_can_send_annual_reports_up_as_they_arrive() {
+    let fed = Federation::new();
+    let national = fed.national();
+    let province = fed.aggregator_with(
+        "75",
+        &format!("https://127.0.0.1:{}/", national.port),
+        1 << 20,
+        "\n[relay]\nforward = [\"incident_report\", \"annual_report\"]\n",
+    );
+    let inst = fed.node(UNIT, province.port);
+    let node = inst.open();
+    let ann = inst.queue(&node, annual(UNIT));
+    assert_eq!(
+        runtime()
+            .block_on(node.pusher.push_once())
+            .unwrap()
+            .delivered,
+        1
+    );
+    wait_until(
+        Duration::from_secs(20),
+        "the annual report at the nation",
+        || national.stored() == 1,
+    );
+    let rows = national.versions(ann.body.report_id.as_str());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].peer, "75",
+        "countersigned and relayed by the province"
+    );
+}

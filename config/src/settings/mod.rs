@@ -18,6 +18,7 @@
 //! Relative paths (data directory, TLS files, rules directory, `sqlite://` files, mail CA,
 //! agencies CSV) resolve against the directory of the settings file.
 
+mod relay;
 mod sections;
 mod source;
 mod values;
@@ -26,6 +27,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+pub use relay::RelaySection;
 pub use sections::{
     InspectionSection, MailSection, NodeSection, OutboxPolicy, RegistrySection, RemindersSection,
     ServerSection, TlsSection, UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
@@ -85,6 +87,9 @@ pub struct AggregatorSettings {
     /// Which administrative units to load into the registry.
     #[serde(default)]
     pub registry: RegistrySection,
+    /// What goes up to the parent, and when.
+    #[serde(default)]
+    pub relay: RelaySection,
 }
 
 impl NodeSettings {
@@ -151,6 +156,7 @@ impl AggregatorSettings {
         common_checks(&s.unit, &s.upstream, &s.outbox, &mut problems);
         s.server.check(&mut problems);
         s.inspection.check(&mut problems);
+        s.relay.check(&mut problems);
         first_problem(path, &env, problems)?;
         let base = base_dir(path);
         s.node.resolve(&base);
