@@ -124,3 +124,128 @@ fn per_child_indicator_tables_fit_a4_and_total_to_the_consolidated_figures() {
         }
     }
 }
+
+/// A province's report over its units: annual reports, one unit missing, no per-child unit
+/// counts (so no on-time chart), labelled indicators and an unlabelled one.
+#[test]
+fn provincial_report_from_annual_reports_marks_the_missing_unit() {
+    use std::collections::BTreeMap;
+
+    use reports::report::{ChildSummary, ReportLevel};
+    use reports::timeliness::Status;
+    use schema::{
+        AnnualReport, BoundedVec, IndicatorCode, IndicatorEntry, IndicatorValue, Line, Section,
+        Text, UnitId,
+    };
+
+    let code = |c: &str| IndicatorCode::parse(c).unwrap();
+    let annual = |training: i64, text: &str| AnnualReport {
+        sections: BoundedVec::parse(vec![Section {
+            code: code("b"),
+            text: Text::parse(text).unwrap(),
+        }])
+        .unwrap(),
+        indicators: BoundedVec::parse(vec![
+            IndicatorEntry {
+                code: code("so_buoi_tap_huan"),
+                value: IndicatorValue::parse(training).unwrap(),
+            },
+            IndicatorEntry {
+                code: code("chi_tieu_rieng"),
+                value: IndicatorValue::parse(1).unwrap(),
+            },
+        ])
+        .unwrap(),
+        incidents: BoundedVec::empty(),
+        drafter: Line::parse("Nguyễn Văn An").unwrap(),
+    };
+    let unit = |s: &str| UnitId::parse(s).unwrap();
+    let mut input = sample::national(2026);
+    input.level = ReportLevel::Provincial;
+    input.consolidated.scope = unit("75");
+    input.consolidated.indicators = BoundedVec::empty();
+    input.consolidated.violations = BoundedVec::empty();
+    input.history = Default::default();
+    input.children = vec![
+        ChildSummary::from_annual(
+            unit("75/so-noi-vu"),
+            "Sở Nội vụ",
+            Status::OnTime,
+            &annual(3, "Đã tập huấn 3 buổi."),
+        )
+        .violations(BTreeMap::from([(
+            schema::ViolationKind::NetworkedMachine,
+            2,
+        )])),
+        ChildSummary::from_annual(
+            unit("75/so-y-te"),
+            "Sở Y tế",
+            Status::Late { working_days: 2 },
+            &annual(4, ""),
+        ),
+        ChildSummary::missing(unit("75/so-tai-chinh"), "Sở Tài chính"),
+    ];
+    let d = build_report(&input).unwrap();
+    let tables: Vec<&Table> = d
+        .body
+        .iter()
+        .filter_map(|b| {
+            if let Block::Table(t) = b {
+                Some(t)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let status = tables[0];
+    assert_eq!(status.width(), 3, "no unit counts for units");
+    assert_eq!(status.rows[1][2], Cell::text("Trễ 2 ngày làm việc"));
+    assert_eq!(status.rows[2][2], Cell::text("Chưa nộp"));
+    // Totals fall back to the children's sum; the unlabelled indicator is listed by code.
+    let totals = tables[1];
+    let training = totals
+        .rows
+        .iter()
+        .find(|r| {
+            r[1] == Cell::text("Số buổi tập huấn, tuyên truyền, phổ biến về bảo vệ bí mật nhà nước")
+        })
+        .unwrap();
+    assert_eq!(training[3], Cell::Int(7));
+    assert!(totals
+        .rows
+        .iter()
+        .any(|r| r[1] == Cell::text("chi_tieu_rieng")));
+    // Only the unit that wrote part b is compiled under it, and the missing one has blanks.
+    let labelled: Vec<&str> = d
+        .body
+        .iter()
+        .filter_map(|b| {
+            if let Block::Labelled { label, .. } = b {
+                Some(label.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(labelled, ["Sở Nội vụ"]);
+    let first_part = tables
+        .iter()
+        .find(|t| t.title.contains("từng đơn vị"))
+        .unwrap();
+    assert!(first_part.rows[2][2..].iter().all(|c| *c == Cell::Empty));
+    // Violations come from the children when the consolidated report has none: one chart
+    // (the heatmap); no on-time, risk or history charts without their data.
+    let figures: Vec<&str> = d
+        .body
+        .iter()
+        .filter_map(|b| {
+            if let Block::Figure(f) = b {
+                Some(f.caption.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(figures, ["Biểu đồ 1. Vi phạm theo đơn vị và loại vi phạm"]);
+    assert!(d.to_docx().is_ok() && d.to_html().is_ok());
+}
