@@ -1,7 +1,11 @@
-//! Pure computation and rendering over BMNN reports: consolidation along the unit tree and the
-//! first chart (today), trend series and documents (later). It must never depend on actix, reqwest or the database
-//! (checked in `.ci/run`).
+//! Pure computation and rendering over BMNN reports: consolidation along the unit tree,
+//! timeliness, charts, tables (CSV, XLSX), official documents (DOCX, HTML) and the provincial
+//! or national report built from a consolidated report. It must never depend on actix, reqwest
+//! or the database (checked in `.ci/run`).
 
 pub mod charts;
 pub mod consolidate;
+pub mod document;
+pub mod report;
+pub mod table;
 pub mod timeliness;

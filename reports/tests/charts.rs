@@ -59,3 +59,146 @@ fn write_sample() {
         .unwrap();
     }
 }
+
+mod more {
+    use reports::charts::{
+        heatmap_png, heatmap_svg, incidents_over_time_png, incidents_over_time_svg,
+        on_time_rate_png, on_time_rate_svg, top_risk_png, top_risk_svg, Heatmap, TimeSeries, PRINT,
+    };
+
+    fn decode(png: &[u8]) -> image::RgbImage {
+        image::load_from_memory(png).unwrap().to_rgb8()
+    }
+
+    fn count(img: &image::RgbImage, rgb: [u8; 3]) -> usize {
+        img.pixels().filter(|p| p.0 == rgb).count()
+    }
+
+    fn incidents() -> TimeSeries {
+        TimeSeries {
+            labels: ["2022", "2023", "2024", "2025", "2026"]
+                .map(String::from)
+                .to_vec(),
+            lines: vec![
+                (
+                    "Số vụ lộ, mất bí mật nhà nước".into(),
+                    vec![12, 9, 15, 7, 4],
+                ),
+                ("Số vụ vi phạm quy định".into(), vec![30, 28, 41, 25, 22]),
+            ],
+        }
+    }
+
+    fn rates() -> Vec<(String, f64)> {
+        vec![
+            ("Tỉnh Đồng Nai".into(), 0.95),
+            ("Thành phố Hồ Chí Minh".into(), 0.6),
+            ("Tỉnh Điện Biên".into(), 0.2),
+        ]
+    }
+
+    #[test]
+    fn print_size_pngs_decode_at_1600_by_900() {
+        let (w, h) = PRINT;
+        let risk = vec![("Sở Nội vụ".into(), 88.0), ("Sở Y tế".into(), 41.5)];
+        let map = Heatmap {
+            rows: vec!["Tỉnh Đồng Nai".into(), "Tỉnh Lâm Đồng".into()],
+            columns: vec![
+                "Soạn thảo trên máy tính nối mạng".into(),
+                "Sao, chụp trái phép".into(),
+            ],
+            values: vec![vec![3, 0], vec![1, 7]],
+        };
+        for png in [
+            incidents_over_time_png("Vụ lộ, mất theo năm", &incidents(), w, h).unwrap(),
+            on_time_rate_png("Tỷ lệ đúng hạn", &rates(), w, h).unwrap(),
+            top_risk_png("Rủi ro cao nhất", &risk, 10, w, h).unwrap(),
+            heatmap_png("Vi phạm theo tỉnh", &map, w, h).unwrap(),
+        ] {
+            let img = decode(&png);
+            assert_eq!(img.dimensions(), (w, h));
+            let ink = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+            assert!(ink > 30_000, "only {ink} non-white pixels");
+        }
+    }
+
+    #[test]
+    fn on_time_bars_are_long_in_proportion_and_coloured_by_band() {
+        let img = decode(&on_time_rate_png("Tỷ lệ đúng hạn", &rates(), 1600, 900).unwrap());
+        let green = count(&img, [44, 140, 44]);
+        let amber = count(&img, [230, 150, 20]);
+        let red = count(&img, [190, 30, 30]);
+        assert!(green > 0 && amber > 0 && red > 0, "{green} {amber} {red}");
+        // Same bar height, lengths 95 % : 60 % : 20 %.
+        let ratio = green as f64 / red as f64;
+        assert!(
+            (ratio - 0.95 / 0.2).abs() < 0.5,
+            "green/red area ratio {ratio}"
+        );
+        let ratio = amber as f64 / red as f64;
+        assert!(
+            (ratio - 0.6 / 0.2).abs() < 0.4,
+            "amber/red area ratio {ratio}"
+        );
+    }
+
+    #[test]
+    fn top_risk_keeps_the_n_highest() {
+        let scores: Vec<(String, f64)> = (0..30)
+            .map(|i| (format!("Đơn vị số {i}"), i as f64))
+            .collect();
+        let svg = top_risk_svg("Rủi ro", &scores, 5, 1600, 900).unwrap();
+        for kept in 25..30 {
+            assert!(
+                svg.contains(&format!("Đơn vị số {kept}\n")),
+                "{kept} missing"
+            );
+        }
+        assert!(!svg.contains("Đơn vị số 24\n"), "only the top 5 belong");
+        // Highest first: 29 is drawn above 25.
+        assert!(svg.find("Đơn vị số 29\n").unwrap() < svg.find("Đơn vị số 25\n").unwrap());
+    }
+
+    #[test]
+    fn svgs_carry_the_vietnamese_labels_in_nfc() {
+        let nfd = "Tỉnh Đồng Nai".chars().collect::<String>();
+        let decomposed: String =
+            unicode_normalization::UnicodeNormalization::nfd(nfd.as_str()).collect();
+        let map = Heatmap {
+            rows: vec![decomposed.clone()],
+            columns: vec!["Truyền đưa bí mật nhà nước qua Internet".into()],
+            values: vec![vec![4]],
+        };
+        let svg = heatmap_svg("Vi phạm theo tỉnh", &map, 1600, 900).unwrap();
+        assert!(svg.contains("Tỉnh Đồng Nai"), "row label not NFC");
+        assert!(!svg.contains(&decomposed));
+        assert!(
+            svg.contains("1. Truyền đưa bí mật nhà nước qua Internet"),
+            "key missing"
+        );
+        let svg = incidents_over_time_svg("Vụ lộ, mất theo năm", &incidents(), 1600, 900).unwrap();
+        assert!(svg.contains("Số vụ lộ, mất bí mật nhà nước") && svg.contains("2026"));
+        let svg = on_time_rate_svg("Tỷ lệ đúng hạn", &rates(), 1600, 900).unwrap();
+        assert!(svg.contains("Thành phố Hồ Chí Minh") && svg.contains("60,0%"));
+    }
+
+    #[test]
+    fn empty_data_draws_a_notice_and_zero_size_is_an_error() {
+        let svg = on_time_rate_svg("Tỷ lệ đúng hạn", &[], 800, 450).unwrap();
+        assert!(svg.contains("Không có số liệu"));
+        let svg = incidents_over_time_svg("Vụ", &TimeSeries::default(), 800, 450).unwrap();
+        assert!(svg.contains("Không có số liệu"));
+        assert!(on_time_rate_png("x", &rates(), 0, 450).is_err());
+    }
+
+    #[test]
+    fn a_heatmap_too_short_for_its_key_says_so() {
+        let map = Heatmap {
+            rows: (0..40).map(|i| format!("Tỉnh {i}")).collect(),
+            columns: (0..21).map(|i| format!("Loại {i}")).collect(),
+            values: vec![],
+        };
+        let e = heatmap_png("Vi phạm", &map, 800, 300).unwrap_err();
+        assert!(e.contains("too short"), "{e}");
+    }
+}

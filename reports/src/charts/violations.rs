@@ -1,0 +1,111 @@
+//! Violations found per year: one stacked bar per year, one colour per kind, Vietnamese
+//! legend.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+use schema::ViolationKind;
+
+use super::{colour, err, nfc as unicode_nfc, px, scale, FONT};
+
+/// Violations found per year, one stacked bar per year, one colour per kind, Vietnamese
+/// legend. `series[year][kind] = count`.
+pub type ViolationSeries = BTreeMap<i32, BTreeMap<ViolationKind, u64>>;
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    series: &ViolationSeries,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let s = scale(root.dim_in_pixel().0);
+    root.fill(&WHITE).map_err(err)?;
+    let kinds: Vec<ViolationKind> = {
+        let mut k: Vec<ViolationKind> = series.values().flat_map(|m| m.keys().copied()).collect();
+        k.sort();
+        k.dedup();
+        k
+    };
+    let (first, last) = match (series.keys().next(), series.keys().last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => (2025, 2025),
+    };
+    let max = series
+        .values()
+        .map(|m| m.values().sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let title: String = unicode_nfc(title);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, px(28.0, s)))
+        .margin(px(20.0, s))
+        .x_label_area_size(px(40.0, s))
+        .y_label_area_size(px(60.0, s))
+        .build_cartesian_2d(
+            (first - 1) as f64 + 0.5..(last + 1) as f64 - 0.5,
+            // Headroom for the legend, one line per kind.
+            0f64..(max as f64 * (1.1 + 0.075 * kinds.len() as f64)),
+        )
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_labels((last - first + 1) as usize)
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| format!("{:.0}", y))
+        .y_desc("Số vụ vi phạm")
+        .label_style((FONT, px(16.0, s)))
+        .axis_desc_style((FONT, px(18.0, s)))
+        .disable_x_mesh()
+        .draw()
+        .map_err(err)?;
+    for (ki, kind) in kinds.iter().enumerate() {
+        let c = colour(ki);
+        let r = px(6.0, s) as i32;
+        let bars = series.iter().filter_map(|(year, m)| {
+            let below: u64 = kinds[..ki].iter().filter_map(|k| m.get(k)).sum();
+            let n = *m.get(kind)?;
+            let x = *year as f64;
+            Some(Rectangle::new(
+                [(x - 0.35, below as f64), (x + 0.35, (below + n) as f64)],
+                c.filled(),
+            ))
+        });
+        chart
+            .draw_series(bars)
+            .map_err(err)?
+            .label(unicode_nfc(kind.label_vi()))
+            .legend(move |(x, y)| Rectangle::new([(x, y - r), (x + 2 * r, y + r)], c.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .label_font((FONT, px(14.0, s)))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// The chart as a PNG of `width` × `height` pixels.
+pub fn violations_by_year_png(
+    title: &str,
+    series: &ViolationSeries,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, String> {
+    super::png(width, height, |root| draw(root, title, series))
+}
+
+/// The chart as SVG text (for the web; the viewer's fonts render the labels).
+pub fn violations_by_year_svg(
+    title: &str,
+    series: &ViolationSeries,
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
+    super::svg(width, height, |root| draw(root, title, series))
+}
