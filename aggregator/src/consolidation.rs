@@ -52,7 +52,7 @@ fn successor_map(conn: &mut AnyConn) -> QueryResult<BTreeMap<UnitId, UnitId>> {
 
 /// The latest version of each annual report of `period`, one per unit (the most recently
 /// received when a unit filed several report ids).
-fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<ReceivedRow>> {
+pub fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<ReceivedRow>> {
     node::dispatch!(conn, |conn| {
         let rows: Vec<ReceivedRow> = rtable::table
             .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))

@@ -10,8 +10,10 @@
 //! | `GET /don-vi/{id}` | a unit: registry rows, lineage, every report with its receipt ([`unit`]) |
 //! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
+//! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
+mod consolidated;
 mod inbox;
 mod registry_page;
 mod report;
@@ -38,6 +40,7 @@ pub struct Ui {
 
 pub const INBOX: &str = "/";
 pub const REGISTRY: &str = "/danh-muc";
+pub const CONSOLIDATED: &str = "/bao-cao-tong-hop";
 
 pub fn unit_path(id: &str) -> String {
     format!("/don-vi/{id}")
@@ -51,6 +54,7 @@ fn nav() -> Nav {
     Nav(vec![
         (INBOX, "Hộp thư báo cáo", false),
         (REGISTRY, "Danh mục đơn vị", false),
+        (CONSOLIDATED, "Báo cáo tổng hợp", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
 }
@@ -97,6 +101,7 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
                 web::get().to(report::report),
             )
             .route(REGISTRY, web::get().to(registry_page::registry))
+            .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)
             }))
