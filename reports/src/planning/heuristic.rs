@@ -13,7 +13,7 @@ use super::problem::Problem;
 use super::route::{Ledger, RTrip};
 
 /// Teams considered per unit (nearest first).
-const NEAR_TEAMS: usize = 6;
+const NEAR_TEAMS: usize = 16;
 /// Neighbours of a seed considered for its trip.
 const NEIGHBOURS: usize = 16;
 /// A trip is near a unit if one of its units is within this many travel minutes.
