@@ -12,8 +12,8 @@ use config::rules::RuleBook;
 use config::units::{AdminUnits, LatLon, Unit};
 use reports::planning::{
     plan, plan_with, Blackout, Campaign, CampaignSize, Candidate, ComplianceGap, Coverage,
-    Designation, LastInspection, Method, PastFinding, Plan, RiskModel, Solver, SplitMix64, Team,
-    TeamId, TravelModel, UnitRecord, WeeklyCapacity,
+    Designation, LastInspection, Method, PastFinding, Plan, Reason, RiskModel, Selection, Solver,
+    SplitMix64, Team, TeamId, TravelModel, UnitRecord, WeeklyCapacity,
 };
 use reports::timeliness::Status;
 use schema::{Classification, Severity, UnitId, ViolationKind};
@@ -162,13 +162,17 @@ fn campaign(name: &str) -> Campaign {
 fn report(label: &str, n: usize, teams: usize, p: &Plan, secs: f64) {
     let visits: usize = p.trips.iter().map(|t| t.visits.len()).sum();
     println!(
-        "{label}: {n} units, {teams} teams, {:?}: {secs:.3} s; {visits} visits in {} trips; covered risk {:.1} of bound {:.1} = {:.1} %; mandatory visited {}, random {}; unscheduled {}",
+        "{label}: {n} units, {teams} teams, {:?}: {secs:.3} s; {visits} visits in {} trips; covered risk {:.1} of bound {:.1} = {:.1} %; mandatory visited {} (left out for capacity: {}), random {}; unscheduled {}",
         p.method,
         p.trips.len(),
         p.covered_risk,
         p.upper_bound,
         100.0 * p.bound_ratio(),
         p.objective.mandatory,
+        p.unscheduled
+            .iter()
+            .filter(|u| u.selection == Selection::Mandatory && u.reason == Reason::NoCapacity)
+            .count(),
         p.objective.random,
         p.unscheduled.len()
     );
