@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use config::units::LatLon;
 use schema::UnitId;
+use serde::Serialize;
 
 use super::risk::RiskScore;
 
@@ -44,7 +45,8 @@ pub enum PlanError {
 }
 
 /// An inspection team's stable id: 1–32 lowercase ASCII letters, digits or '-'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct TeamId(String);
 
 impl TeamId {

@@ -17,6 +17,8 @@ use super::route::RTrip;
 pub const EXACT_MAX_UNITS: usize = 10;
 /// … and at most this many DP states (an over-estimate).
 const STATE_BUDGET: u64 = 3_000_000;
+/// … and at most this many team-days (the recursion goes one team-day deep per level).
+const MAX_SLOTS: u64 = 1_500;
 
 /// Whether the instance is small enough for [`solve`].
 pub fn applicable(p: &Problem) -> bool {
@@ -25,6 +27,9 @@ pub fn applicable(p: &Problem) -> bool {
         return false;
     }
     let slots: u64 = p.team_days.iter().map(|td| td.days.len() as u64).sum();
+    if slots > MAX_SLOTS {
+        return false;
+    }
     let week = p
         .teams
         .iter()

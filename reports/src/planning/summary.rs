@@ -4,12 +4,13 @@
 
 use chrono::NaiveDate;
 use schema::UnitId;
+use serde::Serialize;
 
 use super::campaign::{Team, TeamId};
 use super::plan::{Method, Plan};
 
 /// One visit line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VisitRow {
     pub date: NaiveDate,
     pub unit: UnitId,
@@ -20,7 +21,7 @@ pub struct VisitRow {
 }
 
 /// One team's schedule.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TeamSchedule {
     pub team: TeamId,
     pub name: String,
@@ -33,7 +34,7 @@ pub struct TeamSchedule {
 }
 
 /// One unit left out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnscheduledRow {
     pub unit: UnitId,
     pub name: String,
@@ -44,7 +45,7 @@ pub struct UnscheduledRow {
 }
 
 /// Everything a plan document shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanSummary {
     pub campaign: String,
     pub plan_date: NaiveDate,

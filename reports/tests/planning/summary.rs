@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use config::units::LatLon;
 use reports::planning::summary::summarize;
 use reports::planning::{
-    plan, Blackout, Campaign, CampaignSize, Candidate, Coverage, LastInspection, Method, Reason,
-    RiskScore, Selection, Team, TeamId, TravelModel, WeeklyCapacity,
+    plan, Blackout, Campaign, CampaignSize, Candidate, Coverage, LastInspection, Method, PlanError,
+    Reason, RiskScore, Selection, Team, TeamId, TravelModel, WeeklyCapacity,
 };
 use schema::UnitId;
 
@@ -209,4 +209,34 @@ fn mandatory_units_come_before_riskier_ones_and_seeds_pick_at_random() {
     assert_eq!(picks(1), picks(1));
     assert_ne!(picks(1), picks(2));
     assert_eq!(picks(1).len(), 10, "a quarter of 40 visits' capacity");
+}
+
+#[test]
+fn bad_inputs_are_refused_with_clear_errors() {
+    let cal = gen::calendar();
+    let units = [unit(26001, "Xã A", 5.0, 3.0)];
+    let mut twice = units.to_vec();
+    twice.push(units[0].clone());
+    let err = plan(cal, &campaign(), &[team("doan-1")], &twice).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unit `75.26001` is listed twice among the candidates"
+    );
+    let err = plan(cal, &campaign(), &[], &units).unwrap_err();
+    assert_eq!(err, PlanError::NoTeam);
+    let mut c = campaign();
+    c.end = d("2026-01-01");
+    assert!(matches!(
+        plan(cal, &c, &[team("doan-1")], &units),
+        Err(PlanError::EmptyPeriod { .. })
+    ));
+    let mut c = campaign();
+    c.coverage.random_share = 1.5;
+    let err = plan(cal, &c, &[team("doan-1")], &units).unwrap_err();
+    assert!(err.to_string().contains("coverage.random_share"), "{err}");
+    assert!(TeamId::parse("Đoàn 1").is_err());
+    // No candidates at all: an empty plan, not an error.
+    let p = plan(cal, &campaign(), &[team("doan-1")], &[]).unwrap();
+    assert!(p.trips.is_empty() && p.unscheduled.is_empty());
+    assert_eq!(p.upper_bound, 0.0);
 }
