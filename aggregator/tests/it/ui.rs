@@ -94,6 +94,42 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         let page = res.text().await.unwrap();
         assert!(page.contains(&inc.digest().to_string()));
 
+        // The consolidated report as the committee sends it up: HTML, DOCX, XLSX.
+        let html = officer
+            .get(format!("{base}/bao-cao-tong-hop"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for part in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "BÁO CÁO",
+            "Nơi nhận",
+            "Phường Trấn Biên",
+        ] {
+            assert!(html.contains(part), "{part} missing");
+        }
+        for (format, mime) in [("docx", "wordprocessingml"), ("xlsx", "spreadsheetml")] {
+            let res = officer
+                .get(format!("{base}/bao-cao-tong-hop?dang={format}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{format}");
+            let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+            assert!(ct.contains(mime), "{ct}");
+            let bytes = res.bytes().await.unwrap();
+            assert_eq!(&bytes[..2], b"PK", "{format} is a zip package");
+        }
+        let res = officer
+            .get(format!("{base}/bao-cao-tong-hop?dang=pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
         let registry = officer
             .get(format!("{base}/danh-muc?cha=75&ngay=2026-01-01"))
             .send()
