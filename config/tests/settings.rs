@@ -66,6 +66,26 @@ fn aggregator_example_parses() {
     assert_eq!(s.inspection.weights["incidents"], 5.0);
     assert_eq!(s.registry.roots, vec![UnitId::parse("75").unwrap()]);
     assert!(s.mail.as_ref().unwrap().starttls);
+    assert_eq!(s.relay.forward, vec![schema::ReportKind::IncidentReport]);
+    assert!(s.relay.send_consolidated);
+    assert_eq!(s.relay.lead_working_days, 2);
+}
+
+#[test]
+fn relay_refuses_to_forward_consolidated_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example("aggregator.example.toml"))
+        .unwrap()
+        .replace(
+            "forward = [\"incident_report\"]",
+            "forward = [\"consolidated_report\"]",
+        );
+    let path = dir.path().join("a.toml");
+    std::fs::write(&path, text).unwrap();
+    let err = AggregatorSettings::load_from(&path, no_env())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("relay.forward"), "{err}");
 }
 
 #[test]
