@@ -19,6 +19,42 @@ use crate::registry;
 use crate::store::received::{self, ReceivedRow};
 use crate::store::schema::{received as rtable, successions};
 
+/// What consolidation reads of a stored annual report. Stored envelopes were verified and
+/// validated when they arrived, so only the figures are read back, without the narratives.
+#[derive(serde::Deserialize)]
+struct Stored<'a> {
+    #[serde(borrow)]
+    body: StoredBody<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredBody<'a> {
+    report_id: &'a str,
+    unit: &'a str,
+    payload: StoredPayload<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredPayload<'a> {
+    kind: &'a str,
+    #[serde(borrow)]
+    content: StoredFigures<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredFigures<'a> {
+    #[serde(borrow, default)]
+    indicators: Vec<StoredIndicator<'a>>,
+    #[serde(default)]
+    incidents: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredIndicator<'a> {
+    code: &'a str,
+    value: i64,
+}
+
 /// The figures behind a consolidated report, for printing and checking.
 #[derive(Debug)]
 pub struct Built {
@@ -50,32 +86,50 @@ fn successor_map(conn: &mut AnyConn) -> QueryResult<BTreeMap<UnitId, UnitId>> {
     })
 }
 
+/// The latest version of one unit's annual report, and when its first version arrived (the
+/// receipt that decides timeliness).
+#[derive(Debug, Clone)]
+pub struct Latest {
+    pub row: ReceivedRow,
+    /// `received_at` of the report id's first version (RFC 3339).
+    pub first_received_at: String,
+}
+
 /// The latest version of each annual report of `period`, one per unit (the most recently
-/// received when a unit filed several report ids).
-pub fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<ReceivedRow>> {
-    node::dispatch!(conn, |conn| {
-        let rows: Vec<ReceivedRow> = rtable::table
-            .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
-            .filter(rtable::period.eq(period.to_string()))
-            .select(ReceivedRow::as_select())
-            .load(conn)?;
-        let mut by_id: BTreeMap<String, Vec<ReceivedRow>> = BTreeMap::new();
-        for r in rows {
-            by_id.entry(r.report_id.clone()).or_default().push(r);
+/// received when a unit filed several report ids), in one query.
+pub fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<Latest>> {
+    let rows: Vec<ReceivedRow> = node::dispatch!(conn, |conn| rtable::table
+        .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
+        .filter(rtable::period.eq(period.to_string()))
+        .select(ReceivedRow::as_select())
+        .load(conn))?;
+    let mut by_id: BTreeMap<String, Vec<ReceivedRow>> = BTreeMap::new();
+    for r in rows {
+        by_id.entry(r.report_id.clone()).or_default().push(r);
+    }
+    let mut by_unit: BTreeMap<String, Latest> = BTreeMap::new();
+    for versions in by_id.values() {
+        let Some(l) = received::latest(versions) else {
+            continue;
+        };
+        let first = versions
+            .iter()
+            .min_by_key(|v| DateTime::parse_from_rfc3339(&v.received_at).ok())
+            .map_or_else(|| l.received_at.clone(), |v| v.received_at.clone());
+        let keep = by_unit
+            .get(&l.unit)
+            .is_none_or(|old| old.row.received_at < l.received_at);
+        if keep {
+            by_unit.insert(
+                l.unit.clone(),
+                Latest {
+                    row: l.clone(),
+                    first_received_at: first,
+                },
+            );
         }
-        let mut by_unit: BTreeMap<String, ReceivedRow> = BTreeMap::new();
-        for versions in by_id.values() {
-            if let Some(l) = received::latest(versions) {
-                let keep = by_unit
-                    .get(&l.unit)
-                    .is_none_or(|old| old.received_at < l.received_at);
-                if keep {
-                    by_unit.insert(l.unit.clone(), l.clone());
-                }
-            }
-        }
-        Ok(by_unit.into_values().collect())
-    })
+    }
+    Ok(by_unit.into_values().collect())
 }
 
 /// Builds the consolidated report of `scope` for `period` from what this aggregator stored.
@@ -89,30 +143,36 @@ pub fn build(
     let successors = successor_map(conn)?;
     let mut sources = Vec::new();
     let mut first_receipts = BTreeMap::new();
-    for r in &rows {
-        let env: Envelope = decode(r.envelope.as_bytes())
+    for Latest {
+        row: r,
+        first_received_at,
+    } in &rows
+    {
+        let stored: Stored = serde_json::from_str(&r.envelope)
             .map_err(|e| anyhow!("stored report {}: {e}", r.report_id))?;
-        let Payload::AnnualReport(a) = &env.body.payload else {
+        let body = stored.body;
+        if body.payload.kind != ReportKind::AnnualReport.code() {
             continue;
-        };
+        }
+        let unit = UnitId::parse(body.unit).map_err(|e| anyhow!("stored unit: {e}"))?;
         sources.push(reports::consolidate::Source {
-            report_id: env.body.report_id.clone(),
-            unit: env.body.unit.clone(),
+            report_id: ReportId::parse(body.report_id)
+                .map_err(|e| anyhow!("stored report id: {e}"))?,
+            unit: unit.clone(),
             digest: Digest::parse(&r.digest).map_err(|e| anyhow!("stored digest: {e}"))?,
-            indicators: a
+            indicators: body
+                .payload
+                .content
                 .indicators
                 .iter()
-                .map(|i| (i.code.clone(), i.value.get()))
-                .collect(),
+                .map(|i| Ok((IndicatorCode::parse(i.code)?, i.value)))
+                .collect::<Result<_, FieldError>>()?,
             violations: Vec::new(),
-            incidents: a.incidents.len() as u64,
+            incidents: body.payload.content.incidents.len() as u64,
         });
-        let first = received::versions(conn, &r.report_id)?
-            .iter()
-            .filter_map(|v| DateTime::parse_from_rfc3339(&v.received_at).ok())
-            .min()
-            .ok_or_else(|| anyhow!("report {} has no readable received_at", r.report_id))?;
-        let unit = reports::consolidate::current_unit(&env.body.unit, &successors)?;
+        let first = DateTime::parse_from_rfc3339(first_received_at)
+            .map_err(|e| anyhow!("report {}: unreadable received_at: {e}", r.report_id))?;
+        let unit = reports::consolidate::current_unit(&unit, &successors)?;
         first_receipts
             .entry(unit)
             .and_modify(|t: &mut DateTime<_>| *t = (*t).min(first))

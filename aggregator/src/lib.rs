@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod consolidation;
+pub mod gen;
 pub mod ingest;
 pub mod openapi;
 pub mod registry;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{consolidate, demo, init, registry, remind, run};
+use aggregator::cli::{consolidate, demo, gen, init, registry, remind, run};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -31,6 +31,9 @@ enum Command {
     /// Try the whole system on one machine: a PKI, this aggregator for Đồng Nai (75) and two
     /// commune nodes with their web UIs, all in one process (Ctrl-C stops it).
     Demo(demo::DemoArgs),
+    /// Fill the store with synthetic history (units and annual reports) for benchmarks and
+    /// larger demos, with a progress bar.
+    Gen(gen::GenArgs),
     /// Danh mục đơn vị / the unit registry: import, show, and restructure (merge, split,
     /// rename, move) with effect from a date.
     #[command(subcommand)]
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Gen(a) => gen::run(a),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Pki(cmd) => pki::run(cmd),
     };

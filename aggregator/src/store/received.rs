@@ -34,6 +34,13 @@ pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
     })
 }
 
+/// Stores many new versions in one statement per backend; fails on any existing one.
+pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usize> {
+    node::dispatch!(conn, |c| diesel::insert_into(received::table)
+        .values(rows)
+        .execute(c))
+}
+
 pub fn get(conn: &mut AnyConn, report_id: &str, digest: &str) -> QueryResult<Option<ReceivedRow>> {
     node::dispatch!(conn, |conn| {
         received::table

@@ -92,7 +92,7 @@ fn input(
     let built = consolidation::build(c, rules, scope, period)?;
     let mut children = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for row in consolidation::latest_annual(c, period)? {
+    for consolidation::Latest { row, .. } in consolidation::latest_annual(c, period)? {
         let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
             .map_err(|e| anyhow::anyhow!("stored report {}: {e}", row.report_id))?;
         let Payload::AnnualReport(report) = &env.body.payload else {
@@ -184,7 +184,6 @@ fn unit_name(
 ) -> anyhow::Result<String> {
     let last = units::history(c, unit.as_str())?
         .into_iter()
-        .filter(|r| r.valid_from <= period.end())
-        .next_back();
+        .rfind(|r| r.valid_from <= period.end());
     Ok(last.map_or_else(|| unit.to_string(), |r| r.name))
 }
