@@ -4,4 +4,5 @@
 
 pub mod charts;
 pub mod consolidate;
+pub mod rates;
 pub mod timeliness;
