@@ -8,6 +8,7 @@ pub mod charts;
 pub mod consolidate;
 pub mod document;
 pub mod planning;
+pub mod rates;
 pub mod report;
 pub mod table;
 pub mod timeliness;
