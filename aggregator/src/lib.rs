@@ -16,6 +16,7 @@ pub mod registry;
 pub mod relay;
 pub mod reminders;
 pub mod store;
+pub mod tracking;
 pub mod upward;
 pub mod web;
 

@@ -210,6 +210,22 @@ pub fn is_empty(conn: &mut AnyConn) -> QueryResult<bool> {
     })
 }
 
+/// Every row of every unit (for the status matrix), by id then start.
+pub fn all(conn: &mut AnyConn) -> QueryResult<Vec<UnitRow>> {
+    node::dispatch!(conn, |c| units::table
+        .order((units::id, units::valid_from))
+        .select(UnitRow::as_select())
+        .load(c))
+}
+
+/// Every succession.
+pub fn all_successions(conn: &mut AnyConn) -> QueryResult<Vec<SuccessionRow>> {
+    node::dispatch!(conn, |c| successions::table
+        .order((successions::predecessor, successions::successor))
+        .select(SuccessionRow::as_select())
+        .load(c))
+}
+
 /// Rows stored (all periods of all units).
 pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
     node::dispatch!(conn, |conn| { units::table.count().get_result(conn) })

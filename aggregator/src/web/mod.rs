@@ -10,11 +10,13 @@
 //! | `GET /don-vi/{id}` | a unit: registry rows, lineage, every report with its receipt ([`unit`]) |
 //! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
+//! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
 mod consolidated;
 mod inbox;
+mod rates_page;
 mod registry_page;
 mod report;
 mod unit;
@@ -54,6 +56,7 @@ fn nav() -> Nav {
     Nav(vec![
         (INBOX, "Hộp thư báo cáo", false),
         (REGISTRY, "Danh mục đơn vị", false),
+        (rates_page::RATES, "Tỉ lệ nộp", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
@@ -102,6 +105,7 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             )
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
+            .route(rates_page::RATES, web::get().to(rates_page::rates))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)
             }))

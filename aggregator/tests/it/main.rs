@@ -10,6 +10,7 @@ mod ingest;
 mod init;
 mod limits;
 mod openapi;
+mod rates;
 mod registry;
 mod relay;
 mod reminders;
