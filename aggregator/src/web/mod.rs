@@ -11,10 +11,12 @@
 //! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
+//! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
 mod consolidated;
+mod dashboard;
 mod inbox;
 mod rates_page;
 mod registry_page;
@@ -56,6 +58,7 @@ fn nav() -> Nav {
     Nav(vec![
         (INBOX, "Hộp thư báo cáo", false),
         (REGISTRY, "Danh mục đơn vị", false),
+        (dashboard::DASHBOARD, "Tổng quan", false),
         (rates_page::RATES, "Tỉ lệ nộp", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
         (node::web::routes::USERS, "Người dùng", true),
@@ -106,6 +109,7 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(rates_page::RATES, web::get().to(rates_page::rates))
+            .route(dashboard::DASHBOARD, web::get().to(dashboard::dashboard))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)
             }))

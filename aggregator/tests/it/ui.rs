@@ -94,6 +94,41 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         let page = res.text().await.unwrap();
         assert!(page.contains(&inc.digest().to_string()));
 
+        // The dashboard: four charts and the year's incident in the figures.
+        let dash = officer
+            .get(format!("{base}/tong-quan?tu=2025&den=2026"))
+            .send()
+            .await
+            .unwrap();
+        assert!(dash.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("img-src 'self' data:"));
+        let dash = dash.text().await.unwrap();
+        assert_eq!(
+            dash.matches("src=\"data:image/png;base64,").count(),
+            4,
+            "{dash}"
+        );
+        assert!(
+            dash.contains("<td>2026</td><td>1</td><td>1</td>"),
+            "one incident, one violation"
+        );
+        let other_kind = officer
+            .get(format!(
+                "{base}/tong-quan?tu=2025&den=2026&vi_pham=leak_or_loss"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            other_kind.contains("<td>2026</td><td>0</td><td>0</td>"),
+            "filtered by kind"
+        );
+
         // The consolidated report as the committee sends it up: HTML, DOCX, XLSX.
         let html = officer
             .get(format!("{base}/bao-cao-tong-hop"))

@@ -1,0 +1,283 @@
+//! `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=`: the steering committee's dashboard for an area
+//! and a span of years, optionally one violation kind: incidents per year (line), violations by
+//! kind per year (stacked bars), area × violation-kind heatmap, and the on-time rate of the
+//! annual report per child area for the last year (bars), with the figures in a table.
+//! Violations come from the incident reports and the inspection results received. Charts are
+//! PNG (embedded DejaVu Sans), inlined as `data:` images.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use base64::Engine as _;
+use chrono::Datelike as _;
+use maud::{html, Markup};
+use node::web::error::{WebError, WebResult};
+use node::web::layout;
+use node::web::session::Viewer;
+use reports::charts::{self, Heatmap, TimeSeries, ViolationSeries};
+use reports::rates::{Breakdown, RateQuery, StatusMatrix};
+use schema::{Payload, ReportKind, ReportingPeriod, UnitId, ViolationKind};
+use serde::Deserialize;
+
+use super::{db, Ui};
+use crate::store::{received, AnyConn};
+
+pub const DASHBOARD: &str = "/tong-quan";
+const SIZE: (u32, u32) = (1200, 640);
+
+#[derive(Debug, Deserialize)]
+pub struct Query {
+    tu: Option<i32>,
+    den: Option<i32>,
+    #[serde(default)]
+    khu_vuc: String,
+    #[serde(default)]
+    vi_pham: String,
+}
+
+/// The figures behind the charts.
+#[derive(Debug, Default)]
+struct Figures {
+    incidents: BTreeMap<i32, u64>,
+    violations: ViolationSeries,
+    /// (child area, kind) → count.
+    by_child: BTreeMap<(String, ViolationKind), u64>,
+    on_time: Vec<(String, f64)>,
+}
+
+pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
+    let last = q
+        .den
+        .unwrap_or_else(|| ReportingPeriod::annual_containing(layout::today()).end_year());
+    let first = q.tu.unwrap_or(last - 4);
+    if !(2015..=2100).contains(&last) || first > last || last - first > 20 {
+        return Err(WebError::BadRequest(
+            "Khoảng năm không hợp lệ (tối đa 20 năm).".into(),
+        ));
+    }
+    let area = if q.khu_vuc.trim().is_empty() {
+        ui.unit.clone()
+    } else {
+        UnitId::parse(q.khu_vuc.trim())
+            .ok()
+            .filter(|a| ui.unit.contains(a))
+            .ok_or_else(|| {
+                WebError::BadRequest(format!("Khu vực `{}` không thuộc phạm vi.", q.khu_vuc))
+            })?
+    };
+    let only = match q.vi_pham.as_str() {
+        "" => None,
+        code => Some(
+            ViolationKind::ALL
+                .iter()
+                .copied()
+                .find(|k| k.code() == code)
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("Hành vi vi phạm `{code}` không có."))
+                })?,
+        ),
+    };
+    let (scope, name, a) = (ui.unit.clone(), ui.unit_name.clone(), area.clone());
+    let f = db(&ui, move |c| {
+        figures(c, &scope, &name, &a, first..=last, only)
+    })
+    .await?;
+    let labels: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+    let series = TimeSeries {
+        labels: labels.clone(),
+        lines: vec![(
+            "Số vụ lộ, mất bí mật nhà nước".into(),
+            (first..=last)
+                .map(|y| f.incidents.get(&y).copied().unwrap_or(0))
+                .collect(),
+        )],
+    };
+    let rows: Vec<String> = f
+        .by_child
+        .keys()
+        .map(|(c, _)| c.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let cols: Vec<ViolationKind> = f
+        .by_child
+        .keys()
+        .map(|(_, k)| *k)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let heat = Heatmap {
+        values: rows
+            .iter()
+            .map(|r| {
+                cols.iter()
+                    .map(|k| f.by_child.get(&(r.clone(), *k)).copied().unwrap_or(0))
+                    .collect()
+            })
+            .collect(),
+        rows,
+        columns: cols.iter().map(|k| k.code().to_string()).collect(),
+    };
+    let png = |r: Result<Vec<u8>, String>| -> Result<String, WebError> {
+        let bytes = r.map_err(|e| WebError::Internal(anyhow::anyhow!("chart: {e}")))?;
+        Ok(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ))
+    };
+    let (w, h) = SIZE;
+    let charts = [
+        png(charts::incidents_over_time_png(
+            "Vụ lộ, mất bí mật nhà nước theo năm",
+            &series,
+            w,
+            h,
+        ))?,
+        png(charts::violations_by_year_png(
+            "Vi phạm theo loại và năm",
+            &f.violations,
+            w,
+            h,
+        ))?,
+        png(charts::heatmap_png(
+            "Vi phạm theo đơn vị trực thuộc và loại",
+            &heat,
+            w,
+            h,
+        ))?,
+        png(charts::on_time_rate_png(
+            &format!("Tỉ lệ nộp đúng hạn báo cáo năm {last}"),
+            &f.on_time,
+            w,
+            h,
+        ))?,
+    ];
+    let body = page(&area, first, last, only, &charts, &f);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+        ))
+        .body(layout::page(&viewer, &ui.unit_name, "Tổng quan", None, body).into_string()))
+}
+
+fn page(
+    area: &UnitId,
+    first: i32,
+    last: i32,
+    only: Option<ViolationKind>,
+    charts: &[String],
+    f: &Figures,
+) -> Markup {
+    html! {
+        h1 { "Tổng quan " code { (area) } " " (first) "–" (last) }
+        form method="get" action=(DASHBOARD) .box {
+            label for="tu" { "Từ năm " } input #tu type="number" name="tu" value=(first);
+            " " label for="den" { "đến năm " } input #den type="number" name="den" value=(last);
+            " " label for="khu_vuc" { "Khu vực " } input #khu_vuc type="text" name="khu_vuc" value=(area);
+            " " label for="vi_pham" { "Hành vi vi phạm " }
+            select #vi_pham name="vi_pham" {
+                option value="" { "Tất cả" }
+                @for k in ViolationKind::ALL { option value=(k.code()) selected[only == Some(*k)] { (k.label_vi()) } }
+            }
+            " " button type="submit" { "Xem" }
+        }
+        @for src in charts { p { img src=(src) alt="Biểu đồ" style="max-width:100%"; } }
+        h2 { "Số liệu" }
+        table {
+            tr { th { "Năm" } th { "Số vụ lộ, mất" } th { "Số vi phạm" } }
+            @for y in first..=last {
+                tr {
+                    td { (y) }
+                    td { (f.incidents.get(&y).copied().unwrap_or(0)) }
+                    td { (f.violations.get(&y).map_or(0, |m| m.values().sum::<u64>())) }
+                }
+            }
+        }
+    }
+}
+
+/// Reads incidents, inspection results and the annual report's timeliness under `area`.
+fn figures(
+    c: &mut AnyConn,
+    scope: &UnitId,
+    scope_name: &str,
+    area: &UnitId,
+    years: std::ops::RangeInclusive<i32>,
+    only: Option<ViolationKind>,
+) -> anyhow::Result<Figures> {
+    let mut f = Figures::default();
+    let child_of = |u: &UnitId| -> String {
+        let mut cur = u.clone();
+        while let Some(p) = cur.parent() {
+            if &p == area {
+                return cur.to_string();
+            }
+            cur = p;
+        }
+        u.to_string()
+    };
+    for kind in [ReportKind::IncidentReport, ReportKind::InspectionResult] {
+        for row in received::recent(c, Some(kind.code()), Some(area.as_str()), 1_000_000)? {
+            let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
+                .map_err(|e| anyhow::anyhow!("stored report {}: {e}", row.report_id))?;
+            let (year, found): (i32, Vec<(ViolationKind, u64)>) = match &env.body.payload {
+                Payload::IncidentReport(i) => (
+                    i.discovered_at.year(),
+                    i.violations.iter().map(|k| (*k, 1)).collect(),
+                ),
+                Payload::InspectionResult(r) => (
+                    r.ended_on.year(),
+                    r.findings
+                        .iter()
+                        .map(|x| (x.kind, u64::from(x.occurrences.max(1))))
+                        .collect(),
+                ),
+                _ => continue,
+            };
+            if !years.contains(&year) {
+                continue;
+            }
+            if kind == ReportKind::IncidentReport
+                && only.is_none_or(|k| found.iter().any(|(v, _)| *v == k))
+            {
+                *f.incidents.entry(year).or_default() += 1;
+            }
+            for (k, n) in found
+                .into_iter()
+                .filter(|(k, _)| only.is_none_or(|o| o == *k))
+            {
+                *f.violations.entry(year).or_default().entry(k).or_default() += n;
+                *f.by_child.entry((child_of(&env.body.unit), k)).or_default() += n;
+            }
+        }
+    }
+    let rules = config::rules::RuleBook::embedded()?;
+    let last = *years.end();
+    let inputs = crate::tracking::load(
+        c,
+        rules,
+        scope,
+        scope_name,
+        &[ReportKind::AnnualReport],
+        last..=last,
+    )?;
+    let now = chrono::Utc::now()
+        .with_timezone(&config::settings::TIMEZONE)
+        .fixed_offset();
+    let matrix = StatusMatrix::compute(&inputs.tree, &inputs.dues, &inputs.receipts, rules, now)?;
+    let table = matrix.summary(&RateQuery {
+        area: area.clone(),
+        kind: Some(ReportKind::AnnualReport),
+        period: Some(ReportingPeriod::Annual(last)),
+        breakdown: Breakdown::Children,
+    })?;
+    f.on_time = table
+        .rows
+        .iter()
+        .filter_map(|r| r.on_time_rate().map(|v| (r.name.clone(), v / 100.0)))
+        .collect();
+    Ok(f)
+}
