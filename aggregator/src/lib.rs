@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod consolidation;
 pub mod ingest;
+pub mod inspection;
 pub mod openapi;
 pub mod registry;
 pub mod relay;

@@ -184,7 +184,6 @@ fn unit_name(
 ) -> anyhow::Result<String> {
     let last = units::history(c, unit.as_str())?
         .into_iter()
-        .filter(|r| r.valid_from <= period.end())
-        .next_back();
+        .rfind(|r| r.valid_from <= period.end());
     Ok(last.map_or_else(|| unit.to_string(), |r| r.name))
 }

@@ -11,10 +11,12 @@
 //! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
+//! | `/kiem-tra…` | inspections: risk scores, findings, remediation, plans ([`inspection`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
 mod consolidated;
 mod inbox;
+mod inspection;
 mod registry_page;
 mod report;
 mod unit;
@@ -36,6 +38,8 @@ pub struct Ui {
     pub pool: DbPool,
     pub unit: UnitId,
     pub unit_name: String,
+    /// `[inspection]`: the risk model's weights.
+    pub inspection: config::settings::InspectionSection,
 }
 
 pub const INBOX: &str = "/";
@@ -55,6 +59,7 @@ fn nav() -> Nav {
         (INBOX, "Hộp thư báo cáo", false),
         (REGISTRY, "Danh mục đơn vị", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
+        (inspection::HOME, "Kiểm tra", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
 }
@@ -102,6 +107,7 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             )
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
+            .configure(inspection::routes)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)
             }))
