@@ -20,6 +20,16 @@ pub struct Header {
     pub place: String,
 }
 
+/// "Tỉnh Đồng Nai" → "tỉnh Đồng Nai": an administrative kind is lower-case inside a sentence.
+fn in_sentence(name: &str) -> String {
+    for kind in ["Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu "] {
+        if let Some(rest) = name.strip_prefix(kind) {
+            return format!("{}{rest}", kind.to_lowercase());
+        }
+    }
+    name.to_string()
+}
+
 fn d(day: chrono::NaiveDate) -> String {
     day.format("%d/%m/%Y").to_string()
 }
@@ -77,7 +87,7 @@ pub fn document(p: &Prepared, file: &CampaignFile, h: &Header) -> anyhow::Result
         Block::Heading { level: 2, text: "3. Phạm vi".into() },
         Block::Paragraph(format!(
             "Các cơ quan, đơn vị thuộc {} ({}; {} đơn vị được đánh giá rủi ro).",
-            p.scope_name,
+            in_sentence(&p.scope_name),
             p.scope,
             p.scores.len() + p.no_location.len()
         )),

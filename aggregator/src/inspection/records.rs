@@ -251,7 +251,13 @@ pub fn unit_records(
             (d < as_of).then_some((p, d))
         })
         .collect();
-    let heads = store::all(conn)?;
+    let mut heads: BTreeMap<String, Vec<store::InspectionRow>> = BTreeMap::new();
+    for h in store::all(conn)?
+        .into_iter()
+        .filter(|h| h.ended_on <= as_of)
+    {
+        heads.entry(h.unit.clone()).or_default().push(h);
+    }
     let mut by_inspection: BTreeMap<String, Vec<store::FindingRow>> = BTreeMap::new();
     for f in store::all_findings(conn)? {
         by_inspection
@@ -266,10 +272,7 @@ pub fn unit_records(
         let family = lineage(&u.id, &preds);
         let mut rec = UnitRecord::default();
         let mut last: Option<LastSeen> = None;
-        for h in heads
-            .iter()
-            .filter(|h| family.contains(&h.unit) && h.ended_on <= as_of)
-        {
+        for h in family.iter().filter_map(|id| heads.get(id)).flatten() {
             if last.as_ref().is_none_or(|(d, _)| *d < h.ended_on) {
                 last = Some((h.ended_on, h.team.clone()));
             }

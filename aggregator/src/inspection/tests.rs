@@ -288,3 +288,91 @@ fn notices_are_due_from_their_day_until_the_visit_and_sent_once() {
         .is_empty());
     assert!(super::run::check_replaceable(&mut c, "kt-1").is_err());
 }
+
+#[test]
+fn a_unit_inherits_the_findings_of_its_predecessors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_db, pool) = testdb::open(tmp.path(), "lineage").unwrap();
+    let mut c = pool.get().unwrap();
+    crate::registry::import_admin_units(&mut c, &scope(), true).unwrap();
+    let rules = RuleBook::embedded().unwrap();
+    // Phường Trung Dũng (legacy, Biên Hòa) went into Phường Trấn Biên on 1 July 2025.
+    let r = raw(
+        "75.731.26041",
+        "2025-05-02",
+        vec![finding("leak_or_loss", "serious", "2025-06-30")],
+    );
+    let new = input::parse(&mut c, rules, &scope(), &r, day("2026-11-20")).unwrap();
+    super::record(&mut c, "tester", &new).unwrap();
+    let model = reports::planning::RiskModel::default();
+    let scores = super::scores(&mut c, rules, &model, &scope(), day("2026-11-20")).unwrap();
+    let s = scores
+        .iter()
+        .find(|s| s.unit.as_str() == "75.26041")
+        .unwrap();
+    assert_eq!(s.last_inspection, Some((day("2025-05-02"), None)));
+    let f = s
+        .score
+        .factors
+        .iter()
+        .find(|f| f.name == "violations:leak_or_loss")
+        .unwrap();
+    assert_eq!(f.points, 2.0 * 3.0 * 3.0, "serious × violations × kind");
+    assert_eq!(
+        scores[0].unit.as_str(),
+        "75.26041",
+        "the highest score first"
+    );
+    assert!(
+        scores.iter().all(|s| s.tier != "district"),
+        "only units valid today"
+    );
+    // Two years on, the finding is out of the look-back window.
+    let later = super::scores(&mut c, rules, &model, &scope(), day("2027-06-01")).unwrap();
+    let s = later
+        .iter()
+        .find(|s| s.unit.as_str() == "75.26041")
+        .unwrap();
+    assert!(!s
+        .score
+        .factors
+        .iter()
+        .any(|f| f.name.starts_with("violations:")));
+}
+
+#[test]
+fn a_notice_without_an_address_is_written_without_to() {
+    let n = super::notice::Notice {
+        unit: UnitId::parse("75.26041").unwrap(),
+        unit_name: "Phường Trấn Biên".into(),
+        visit_date: day("2026-12-07"),
+        due_on: day("2026-11-30"),
+        recipient: None,
+        subject: "Thông báo kiểm tra".into(),
+        body: "Kính gửi: Phường Trấn Biên".into(),
+    };
+    let from = "Ban Chỉ đạo <bmnn@congan.dongnai.gov.vn>";
+    let eml = String::from_utf8(super::notice::to_eml(&n, from, "kt-1").unwrap()).unwrap();
+    assert!(!eml.contains("\r\nTo:"), "{eml}");
+    assert!(
+        eml.contains("Date: Mon, 30 Nov 2026 01:00:00 +0000"),
+        "08:00 in Vietnam: {eml}"
+    );
+    assert!(
+        eml.contains("Message-ID: <kt-1.75.26041@congan.dongnai.gov.vn>"),
+        "{eml}"
+    );
+    assert!(eml.contains("X-BMNN-Unit: 75.26041"));
+    let with = super::notice::Notice {
+        recipient: Some("bmnn@tranbien.gov.vn".into()),
+        ..n.clone()
+    };
+    let eml2 = String::from_utf8(super::notice::to_eml(&with, from, "kt-1").unwrap()).unwrap();
+    assert!(eml2.contains("To: bmnn@tranbien.gov.vn"));
+    let bad = super::notice::Notice {
+        recipient: Some("not an address".into()),
+        ..n
+    };
+    let err = super::notice::to_eml(&bad, from, "kt-1").unwrap_err();
+    assert!(err.to_string().contains("75.26041"), "{err}");
+}
