@@ -196,15 +196,20 @@ fn render(
         }
         form method="post" action=(RECORD) {
             (layout::csrf_field(&viewer.csrf))
-            div.field.invalid[errors.get("don_vi").is_some()] {
-                label for="don_vi" { "Đơn vị được kiểm tra" }
-                select #don_vi name="don_vi" {
-                    option value="" { "— Chọn đơn vị —" }
-                    @for (id, name) in units {
-                        option value=(id) selected[raw.unit.trim() == id] { (name) " (" (id) ")" }
+            @if units.is_empty() {
+                // No registry loaded: the unit's code is typed in.
+                (text(errors, "don_vi", "Đơn vị được kiểm tra (mã)", &raw.unit, "text", "Ví dụ: 75.26041"))
+            } @else {
+                div.field.invalid[errors.get("don_vi").is_some()] {
+                    label for="don_vi" { "Đơn vị được kiểm tra" }
+                    select #don_vi name="don_vi" {
+                        option value="" { "— Chọn đơn vị —" }
+                        @for (id, name) in units {
+                            option value=(id) selected[raw.unit.trim() == id] { (name) " (" (id) ")" }
+                        }
                     }
+                    (error(errors, "don_vi"))
                 }
-                (error(errors, "don_vi"))
             }
             (text(errors, "so_quyet_dinh", "Quyết định kiểm tra (số, ký hiệu)", &raw.decision_ref, "text", "Ví dụ: Quyết định số 12/QĐ-BCĐ ngày 01/10/2026"))
             (text(errors, "tu_ngay", "Ngày bắt đầu", &raw.started_on, "date", ""))
