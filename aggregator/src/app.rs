@@ -84,6 +84,7 @@ impl Application {
                 pool: pool.clone(),
                 unit: settings.unit.id.clone(),
                 unit_name: settings.unit.name.to_string(),
+                inspection: settings.inspection.clone(),
             },
             own,
             ui_listener,

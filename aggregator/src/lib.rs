@@ -11,6 +11,7 @@ pub mod cli;
 pub mod consolidation;
 pub mod gen;
 pub mod ingest;
+pub mod inspection;
 pub mod openapi;
 pub mod registry;
 pub mod relay;

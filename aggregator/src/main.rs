@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{consolidate, demo, gen, init, registry, remind, run};
+use aggregator::cli::{consolidate, demo, gen, init, inspection, plan, registry, remind, run};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -38,6 +38,13 @@ enum Command {
     /// rename, move) with effect from a date.
     #[command(subcommand)]
     Registry(registry::RegistryCommand),
+    /// Lập kế hoạch kiểm tra / plan an inspection campaign: scores, schedule, the plan (DOCX,
+    /// HTML), one iCalendar per team, the notices (.eml); stores the plan and its notices.
+    Plan(plan::PlanArgs),
+    /// Kết quả kiểm tra / the inspection record: record or import findings, scores, overdue
+    /// remediations, key units, send a result up, notices due.
+    #[command(subcommand)]
+    Inspection(inspection::InspectionCommand),
     /// Manage the private PKI: root, provincial CAs, leaf certificates, revocation.
     #[command(subcommand)]
     Pki(PkiCommand),
@@ -56,6 +63,8 @@ fn main() -> ExitCode {
         Command::Demo(a) => demo::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Registry(cmd) => registry::run(cmd),
+        Command::Plan(a) => plan::run(a),
+        Command::Inspection(cmd) => inspection::run(cmd),
         Command::Pki(cmd) => pki::run(cmd),
     };
     node::cli::exit(result)

@@ -1,12 +1,15 @@
 //! The command line of `bmnn-aggregator`, as clap pieces: `init` ([`init`]), `serve` and
 //! `status` ([`run`]), the
-//! all-in-one `demo` ([`demo`]), the unit registry ([`registry`]), synthetic history ([`gen`]); `pki` is the node's
+//! all-in-one `demo` ([`demo`]), the unit registry ([`registry`]), synthetic history
+//! ([`gen`]), inspection planning ([`plan`]) and the inspection record ([`inspection`]); `pki` is the node's
 //! (`node::cli::pki`), mounted as is.
 
 pub mod consolidate;
 pub mod demo;
 pub mod gen;
 pub mod init;
+pub mod inspection;
+pub mod plan;
 pub mod registry;
 pub mod remind;
 pub mod run;

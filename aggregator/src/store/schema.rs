@@ -53,3 +53,87 @@ diesel::table! {
         sent_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        unit -> Text,
+        decision_ref -> Text,
+        started_on -> Date,
+        ended_on -> Date,
+        team -> Nullable<Text>,
+        conclusion -> Text,
+        classification -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        sent_digest -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    inspection_findings (inspection_id, seq) {
+        inspection_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        severity -> Text,
+        description -> Text,
+        occurrences -> Integer,
+        remediation_deadline -> Nullable<Date>,
+        remediated_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    key_units (unit) {
+        unit -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_plans (id) {
+        id -> Text,
+        scope -> Text,
+        campaign -> Text,
+        plan_date -> Date,
+        period_start -> Date,
+        period_end -> Date,
+        seed -> Text,
+        method -> Text,
+        covered_risk -> Double,
+        upper_bound -> Double,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_visits (plan_id, unit) {
+        plan_id -> Text,
+        unit -> Text,
+        unit_name -> Text,
+        team -> Text,
+        team_name -> Text,
+        visit_date -> Date,
+        start_minute -> Integer,
+        minutes -> Integer,
+        risk -> Double,
+        selection -> Text,
+    }
+}
+
+diesel::table! {
+    inspection_notices (plan_id, unit) {
+        plan_id -> Text,
+        unit -> Text,
+        due_on -> Date,
+        visit_date -> Date,
+        recipient -> Nullable<Text>,
+        subject -> Text,
+        body -> Text,
+        sent_at -> Nullable<Timestamp>,
+    }
+}

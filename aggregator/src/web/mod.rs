@@ -13,11 +13,13 @@
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
+//! | `/kiem-tra…` | inspections: risk scores, findings, remediation, plans ([`inspection`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
 mod consolidated;
 mod dashboard;
 mod inbox;
+mod inspection;
 mod rates_page;
 mod registry_page;
 mod report;
@@ -40,6 +42,8 @@ pub struct Ui {
     pub pool: DbPool,
     pub unit: UnitId,
     pub unit_name: String,
+    /// `[inspection]`: the risk model's weights.
+    pub inspection: config::settings::InspectionSection,
 }
 
 pub const INBOX: &str = "/";
@@ -61,6 +65,7 @@ fn nav() -> Nav {
         (dashboard::DASHBOARD, "Tổng quan", false),
         (rates_page::RATES, "Tỉ lệ nộp", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
+        (inspection::HOME, "Kiểm tra", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
 }
@@ -110,6 +115,7 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(rates_page::RATES, web::get().to(rates_page::rates))
             .route(dashboard::DASHBOARD, web::get().to(dashboard::dashboard))
+            .configure(inspection::routes)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)
             }))

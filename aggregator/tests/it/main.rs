@@ -8,6 +8,7 @@ mod consolidation;
 mod demo;
 mod ingest;
 mod init;
+mod inspection;
 mod limits;
 mod openapi;
 mod rates;
