@@ -1,8 +1,9 @@
 //! `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=`: the steering committee's dashboard for an area
 //! and a span of years, optionally one violation kind: incidents per year (line), violations by
-//! kind per year (stacked bars), area × violation-kind heatmap, and the on-time rate of the
-//! annual report per child area for the last year (bars), with the figures in a table.
-//! Violations come from the incident reports and the inspection results received. Charts are
+//! kind per year (stacked bars), area × violation-kind heatmap, the on-time rate of the annual
+//! report per child area for the last year (bars) and the ten highest risk scores (bars), with
+//! the figures in a table. Violations come from the incident reports and inspection results
+//! received and from this aggregator's own inspections. Charts are
 //! PNG (embedded DejaVu Sans), inlined as `data:` images.
 
 use std::collections::BTreeMap;
@@ -44,6 +45,8 @@ struct Figures {
     /// (child area, kind) → count.
     by_child: BTreeMap<(String, ViolationKind), u64>,
     on_time: Vec<(String, f64)>,
+    /// (unit name, risk score), highest first.
+    risk: Vec<(String, f64)>,
 }
 
 pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
@@ -152,6 +155,13 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
             w,
             h,
         ))?,
+        png(charts::top_risk_png(
+            "10 đơn vị có điểm rủi ro cao nhất",
+            &f.risk,
+            10,
+            w,
+            h,
+        ))?,
     ];
     let body = page(&area, first, last, only, &charts, &f);
     Ok(HttpResponse::Ok()
@@ -252,6 +262,18 @@ fn figures(
                 *f.violations.entry(year).or_default().entry(k).or_default() += n;
                 *f.by_child.entry((child_of(&env.body.unit), k)).or_default() += n;
             }
+        }
+    }
+    // This aggregator's own inspections.
+    for (y, kinds) in crate::inspection::violations_by_year(c, area)? {
+        if !years.contains(&y) {
+            continue;
+        }
+        for (k, n) in kinds
+            .into_iter()
+            .filter(|(k, _)| only.is_none_or(|o| o == *k))
+        {
+            *f.violations.entry(y).or_default().entry(k).or_default() += n;
         }
     }
     let rules = config::rules::RuleBook::embedded()?;

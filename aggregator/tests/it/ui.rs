@@ -94,7 +94,7 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         let page = res.text().await.unwrap();
         assert!(page.contains(&inc.digest().to_string()));
 
-        // The dashboard: four charts and the year's incident in the figures.
+        // The dashboard: five charts and the year's incident in the figures.
         let dash = officer
             .get(format!("{base}/tong-quan?tu=2025&den=2026"))
             .send()
@@ -107,7 +107,7 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         let dash = dash.text().await.unwrap();
         assert_eq!(
             dash.matches("src=\"data:image/png;base64,").count(),
-            4,
+            5,
             "{dash}"
         );
         assert!(
