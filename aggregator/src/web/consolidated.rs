@@ -1,7 +1,7 @@
-//! `GET /bao-cao-tong-hop?ky=2026&dang=html|docx|xlsx`: the consolidated report of the
+//! `GET /bao-cao-tong-hop?ky=2026&dang=html|docx|xlsx|csv[&bang=N]`: the consolidated report of the
 //! aggregator's subtree as the official document it sends up (Decree 30/2020 layout, sections
 //! a–d pre-filled, the children's narratives compiled, tables and charts), as a printable
-//! HTML page, a DOCX to edit and sign, or the tables as XLSX.
+//! HTML page, a DOCX to edit and sign, every table as one XLSX, or table N as CSV.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -24,6 +24,9 @@ pub struct Query {
     ky: Option<i32>,
     #[serde(default)]
     dang: Option<String>,
+    /// With `dang=csv`: which table (0-based, in the document's order).
+    #[serde(default)]
+    bang: usize,
 }
 
 pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
@@ -59,6 +62,22 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             &format!("{file}.docx"),
         )),
+        "csv" => {
+            let tables = reports::report::report_tables(&input);
+            let t = tables.get(q.bang).ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "Bảng số {} không có: báo cáo có {} bảng (0–{}).",
+                    q.bang,
+                    tables.len(),
+                    tables.len().saturating_sub(1)
+                ))
+            })?;
+            Ok(download(
+                t.to_csv().map_err(|e| fail(e.to_string()))?,
+                "text/csv; charset=utf-8",
+                &format!("{file}-bang-{}.csv", q.bang),
+            ))
+        }
         "xlsx" => Ok(download(
             reports::table::to_xlsx(&reports::report::report_tables(&input))
                 .map_err(|e| fail(e.to_string()))?,
@@ -66,7 +85,7 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
             &format!("{file}.xlsx"),
         )),
         other => Err(WebError::BadRequest(format!(
-            "Định dạng `{other}` không có: chọn html, docx hoặc xlsx."
+            "Định dạng `{other}` không có: chọn html, docx, xlsx hoặc csv."
         ))),
     }
 }

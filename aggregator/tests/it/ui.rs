@@ -158,6 +158,25 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             let bytes = res.bytes().await.unwrap();
             assert_eq!(&bytes[..2], b"PK", "{format} is a zip package");
         }
+        let csv = officer
+            .get(format!("{base}/bao-cao-tong-hop?dang=csv&bang=0"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
+        assert!(
+            csv.contains(UNIT) || csv.contains("Phường Trấn Biên"),
+            "{csv}"
+        );
+        let res = officer
+            .get(format!("{base}/bao-cao-tong-hop?dang=csv&bang=99"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let res = officer
             .get(format!("{base}/bao-cao-tong-hop?dang=pdf"))
             .send()
