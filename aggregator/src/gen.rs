@@ -68,7 +68,11 @@ pub fn generate(
     let mut done = 0;
     for y in (spec.last_year - spec.years as i32 + 1)..=spec.last_year {
         let period = ReportingPeriod::Annual(y);
-        let pack = rules.pack_for(period.end())?;
+        // Years before the first pack (1 July 2020) borrow its form and deadlines.
+        let pack = match rules.pack_for(period.end()) {
+            Ok(p) => p,
+            Err(e) => rules.packs().first().ok_or(e)?,
+        };
         let form = pack
             .form(ReportKind::AnnualReport)
             .ok_or_else(|| anyhow!("the rule pack for {y} has no annual report"))?;
