@@ -65,7 +65,11 @@ fn aggregator_example_parses() {
     assert_eq!(s.reminders.schedule.as_str(), "0 0 8 * * Mon-Fri");
     assert_eq!(s.inspection.weights["incidents"], 5.0);
     assert_eq!(s.registry.roots, vec![UnitId::parse("75").unwrap()]);
-    assert!(s.mail.as_ref().unwrap().starttls);
+    assert_eq!(
+        s.mail.as_ref().unwrap().tls_mode(),
+        config::settings::MailTls::Starttls
+    );
+    assert!(s.reminders.committee.is_some());
     assert_eq!(s.relay.forward, vec![schema::ReportKind::IncidentReport]);
     assert!(s.relay.send_consolidated);
     assert_eq!(s.relay.lead_working_days, 2);

@@ -16,8 +16,10 @@
 //!
 //! # Paths
 //! Relative paths (data directory, TLS files, rules directory, `sqlite://` files, mail CA,
-//! agencies CSV) resolve against the directory of the settings file.
+//! mail password file and `.eml` folder, agencies CSV) resolve against the directory of the
+//! settings file.
 
+mod mail;
 mod relay;
 mod sections;
 mod source;
@@ -27,10 +29,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+pub use mail::{MailSection, MailTls, RemindersSection};
 pub use relay::RelaySection;
 pub use sections::{
-    InspectionSection, MailSection, NodeSection, OutboxPolicy, RegistrySection, RemindersSection,
-    ServerSection, TlsSection, UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
+    InspectionSection, NodeSection, OutboxPolicy, RegistrySection, ServerSection, TlsSection,
+    UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
 };
 pub use source::{SettingsError, ENV_PREFIX};
 pub use values::{CronSchedule, DatabaseUrl, Fraction, HttpsUrl, Mailbox};
@@ -157,12 +160,16 @@ impl AggregatorSettings {
         s.server.check(&mut problems);
         s.inspection.check(&mut problems);
         s.relay.check(&mut problems);
+        s.reminders.check(&mut problems);
+        if let Some(m) = &s.mail {
+            m.check(&mut problems);
+        }
         first_problem(path, &env, problems)?;
         let base = base_dir(path);
         s.node.resolve(&base);
         s.tls.resolve(&base);
-        if let Some(ca) = s.mail.as_mut().and_then(|m| m.ca.as_mut()) {
-            sections::resolve(ca, &base);
+        if let Some(m) = s.mail.as_mut() {
+            m.resolve(&base);
         }
         if let Some(csv) = s.registry.agencies_csv.as_mut() {
             sections::resolve(csv, &base);

@@ -1,7 +1,7 @@
 //! The sections of the settings files, shared by the node and the aggregator: the unit, the
 //! node's own listener and storage, TLS material, upstream links and the outbox retry policy;
-//! and the aggregator-only sections (children listener, mail, reminders, inspection planning,
-//! registry seed). Every struct rejects unknown keys.
+//! and the aggregator-only sections (children listener, inspection planning, registry seed;
+//! mail and reminders are in `mail.rs`, the relay policy in `relay.rs`). Every struct rejects unknown keys.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use schema::{Classification, Line, UnitId};
 use serde::Deserialize;
 
-use super::values::{CronSchedule, DatabaseUrl, Fraction, HttpsUrl, Mailbox};
+use super::values::{DatabaseUrl, Fraction, HttpsUrl};
 
 /// `[unit]`: who this installation reports for.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -235,65 +235,8 @@ impl ServerSection {
     }
 }
 
-/// `[mail]` (aggregator): the SMTP relay for reminders and notices.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MailSection {
-    /// SMTP relay host name (also the name checked against its certificate).
-    pub host: String,
-    /// SMTP port; default 587 (submission with STARTTLS).
-    #[serde(default = "MailSection::default_port")]
-    pub port: u16,
-    /// Upgrade the connection with STARTTLS before sending; default true.
-    #[serde(default = "MailSection::default_starttls")]
-    pub starttls: bool,
-    /// Sender mailbox, e.g. "Hệ thống BMNN <bmnn@congan.dongnai.gov.vn>".
-    pub from: Mailbox,
-    /// PEM file of the CA that signed the relay's certificate, when it is a private CA.
-    #[serde(default)]
-    pub ca: Option<PathBuf>,
-}
-
-impl MailSection {
-    fn default_port() -> u16 {
-        587
-    }
-    fn default_starttls() -> bool {
-        true
-    }
-}
-
 /// The scheduler's time zone, fixed: Vietnam has one zone and no daylight saving.
 pub const TIMEZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
-
-/// `[reminders]` (aggregator): when deadline reminders are computed and sent.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RemindersSection {
-    /// Cron expression, 6 fields with seconds first, in Asia/Ho_Chi_Minh time
-    /// ([`TIMEZONE`]); default `0 0 8 * * Mon-Fri` (08:00 on weekdays).
-    #[serde(default = "RemindersSection::default_schedule")]
-    pub schedule: CronSchedule,
-}
-
-impl RemindersSection {
-    fn default_schedule() -> CronSchedule {
-        CronSchedule::parse("0 0 8 * * Mon-Fri").unwrap_or_else(|_| unreachable!("valid cron"))
-    }
-
-    /// The time zone the schedule is read in.
-    pub fn timezone(&self) -> chrono_tz::Tz {
-        TIMEZONE
-    }
-}
-
-impl Default for RemindersSection {
-    fn default() -> Self {
-        Self {
-            schedule: Self::default_schedule(),
-        }
-    }
-}
 
 /// `[inspection]` (aggregator): risk-based inspection planning.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
