@@ -12,6 +12,7 @@ pub mod consolidation;
 pub mod gen;
 pub mod ingest;
 pub mod inspection;
+pub mod mail;
 pub mod openapi;
 pub mod registry;
 pub mod relay;

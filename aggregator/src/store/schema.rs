@@ -51,6 +51,26 @@ diesel::table! {
         stage -> Text,
         recipient -> Text,
         sent_at -> Timestamp,
+        mail_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    mail_queue (id) {
+        id -> Text,
+        audience -> Text,
+        unit -> Nullable<Text>,
+        day -> Date,
+        sender -> Text,
+        recipients -> Text,
+        subject -> Text,
+        message -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
     }
 }
 

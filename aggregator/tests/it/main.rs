@@ -10,6 +10,8 @@ mod ingest;
 mod init;
 mod inspection;
 mod limits;
+mod mail_delivery;
+mod mail_support;
 mod openapi;
 mod rates;
 mod registry;

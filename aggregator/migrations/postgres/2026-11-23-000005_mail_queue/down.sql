@@ -1,0 +1,3 @@
+ALTER TABLE reminders_sent DROP COLUMN mail_id;
+DROP INDEX mail_queue_due;
+DROP TABLE mail_queue;
