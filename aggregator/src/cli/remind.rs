@@ -62,6 +62,17 @@ pub fn run(args: RemindArgs) -> anyhow::Result<()> {
          were recorded before)",
         q.due, q.recorded, q.mails
     );
+    let i = crate::inspection::mailing::queue(&mut conn, &settings, today)?;
+    println!(
+        "Kiểm tra / inspections: {} notice(s) and {} overdue-remediation notice(s) queued{}",
+        i.notices,
+        i.remediations,
+        if i.unreachable.is_empty() {
+            String::new()
+        } else {
+            format!("; no address for {}", i.unreachable.join(", "))
+        }
+    );
     if !q.unreachable.units.is_empty() {
         let names: Vec<&str> = q
             .unreachable

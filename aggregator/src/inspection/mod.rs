@@ -19,11 +19,14 @@
 //! - [`plans`]: stored plans, visits and notices; [`notices_due`] and [`mark_notice_sent`] are
 //!   what the mailer uses.
 //! - [`send`]: an inspection result signed and queued for the parent.
+//! - [`mailing`]: the notices on their due day and the overdue-remediation notices, through
+//!   the mail queue (run by the reminder schedule and `bmnn-aggregator remind`).
 
 pub mod campaign;
 pub mod document;
 pub mod import;
 pub mod input;
+pub mod mailing;
 pub mod notice;
 pub mod output;
 pub mod plans;

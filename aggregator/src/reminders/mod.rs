@@ -178,8 +178,9 @@ pub fn next_run(
         .ok_or_else(|| anyhow!("[reminders] schedule `{}` never fires", schedule.as_str()))
 }
 
-/// The scheduled work of one firing on `today`: queue the day's reminders, send the
-/// consolidated report when due, then send the queued mail.
+/// The scheduled work of one firing on `today`: queue the day's reminders and the inspection
+/// notices and overdue-remediation notices, send the consolidated report when due, then send
+/// the queued mail.
 fn daily(
     conn: &mut AnyConn,
     settings: &AggregatorSettings,
@@ -210,6 +211,15 @@ fn daily(
             }
         }
         Err(e) => tracing::error!("reminders: {e:#}"),
+    }
+    match crate::inspection::mailing::queue(conn, settings, today) {
+        Ok(q) => tracing::info!(
+            notices = q.notices,
+            remediations = q.remediations,
+            unreachable = q.unreachable.len(),
+            "inspection mail queued"
+        ),
+        Err(e) => tracing::error!("inspection mail: {e:#}"),
     }
     let upward = match relay {
         Some(relay) => crate::upward::send_if_due(conn, rules, settings, relay, today).map(|env| {

@@ -386,3 +386,67 @@ fn every_inspection_command_has_help() {
         );
     }
 }
+
+#[test]
+fn overdue_remediation_is_mailed_to_the_unit_once() {
+    let fed = Federation::new();
+    let agg = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
+    import_dong_nai(&agg);
+    aggregator::store::units::set_contacts(
+        &mut agg.pool.get().unwrap(),
+        UNIT,
+        "2025-07-01".parse().unwrap(),
+        Some("vanthu@tranbien.example.vn"),
+        Some("chutich@tranbien.example.vn"),
+    )
+    .unwrap();
+    let (ok, text) = cli(
+        &[
+            "inspection",
+            "record",
+            "--unit",
+            UNIT,
+            "--decision",
+            "Quyết định số 21/QĐ-BCĐ",
+            "--started",
+            &days_ago(40),
+            "--ended",
+            &days_ago(39),
+            "--conclusion",
+            "Máy tính nối mạng soạn thảo tài liệu mật.",
+            "--finding",
+            &format!(
+                "networked_machine;serious;1;{};Máy tính nối Internet soạn thảo tài liệu Mật",
+                days_ago(5)
+            ),
+        ],
+        &agg.config,
+    );
+    assert!(ok, "{text}");
+    let day = today().to_string();
+    for run in 0..2 {
+        let (ok, text) = cli(&["remind", "--today", &day], &agg.config);
+        assert!(ok, "{text}");
+        let expected = if run == 0 { 1 } else { 0 };
+        assert!(
+            text.contains(&format!(
+                "and {expected} overdue-remediation notice(s) queued"
+            )),
+            "run {run}: {text}"
+        );
+    }
+    let mails = aggregator::mail::queue::all(&mut agg.pool.get().unwrap()).unwrap();
+    let remediation: Vec<_> = mails
+        .iter()
+        .filter(|m| m.audience == "remediation")
+        .collect();
+    assert_eq!(remediation.len(), 1, "never twice");
+    assert!(remediation[0].subject.starts_with("Quá hạn khắc phục"));
+    assert!(remediation[0]
+        .recipients
+        .contains("vanthu@tranbien.example.vn"));
+    assert!(remediation[0]
+        .recipients
+        .contains("chutich@tranbien.example.vn"));
+    assert_eq!(remediation[0].status, "sent", "written to the mail folder");
+}
