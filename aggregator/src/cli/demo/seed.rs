@@ -4,7 +4,8 @@
 //! commune of both provinces with late and missing units ([`crate::gen`]), a few recorded
 //! inspections with findings per province, each province's consolidated reports 2021–2025
 //! queued for the nation, and a few incident reports queued at the nodes (they travel node →
-//! province → nation for real once the demo runs). Each store gets a `demo-seeded` marker when
+//! province → nation for real once the demo runs), and mail addresses for the demo units'
+//! officers and heads (reminders go to them). Each store gets a `demo-seeded` marker when
 //! done; a re-run skips what is marked, so nothing is seeded twice.
 //!
 //! 2026 is left to the demo's users: its deadline is in December, and generated receipts after
@@ -52,6 +53,7 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
         .map(|(code, name)| agency(code, name))
         .collect();
     conn.write_transaction(|c| store::units::insert_missing(c, &agencies))?;
+    conn.write_transaction(|c| contacts(c, scope))?;
     if scope != &UnitId::national() {
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
         if store::received::count(&mut conn)? == 0 {
@@ -99,6 +101,27 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
     }
     std::fs::write(&marker, "seeded\n").context("cannot write the seed marker")?;
     Ok(true)
+}
+
+/// Mail addresses of the demo units' officers and heads (for reminders; `.example` never
+/// delivers), on their current registry row.
+fn contacts(c: &mut store::AnyConn, scope: &UnitId) -> diesel::QueryResult<()> {
+    for (code, _) in NODES
+        .iter()
+        .filter(|(code, _)| code.starts_with(scope.as_str()))
+    {
+        let slug = code.replace(['.', '/'], "-");
+        if let Some(row) = store::units::history(c, code)?.last() {
+            store::units::set_contacts(
+                c,
+                code,
+                row.valid_from,
+                Some(&format!("canbo@{slug}.bmnn.example")),
+                Some(&format!("lanhdao@{slug}.bmnn.example")),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn agency(code: &str, name: &str) -> UnitRow {
@@ -156,7 +179,13 @@ fn inspections(scope: &UnitId) -> Vec<RawInspection> {
         .map(
             |(i, (unit, (from, to, kind, severity, deadline)))| RawInspection {
                 unit: unit.to_string(),
-                decision_ref: format!("{}/QĐ-BCĐ ngày {from}", 10 + i),
+                decision_ref: format!(
+                    "{}/QĐ-BCĐ ngày {}",
+                    10 + i,
+                    input::parse_date(from)
+                        .and_then(|d| d.pred_opt())
+                        .map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string())
+                ),
                 started_on: from.into(),
                 ended_on: to.into(),
                 team: format!("doan-{}", i % 2 + 1),
