@@ -140,6 +140,17 @@ impl Demo {
         .unwrap()
     }
 
+    /// Submissions in the relay store of aggregator `unit` (what it queued for the nation).
+    pub fn relayed(&self, unit: &str) -> i64 {
+        use diesel::prelude::*;
+        let pool =
+            node::db::open(&self.dir.join(format!("aggregator-{unit}/data/relay.db"))).unwrap();
+        node::db::schema::submissions::table
+            .count()
+            .get_result(&mut pool.get().unwrap())
+            .unwrap()
+    }
+
     /// What the log says so far.
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -252,6 +263,13 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
         stdout.contains("75.26041") && stdout.contains("annual_report"),
         "{stdout}"
     );
+    // Five consolidated reports (2021–2025) and Xã Long Phước's incident, for the nation.
+    wait_until(
+        Duration::from_secs(30),
+        "six reports for the nation",
+        || demo.relayed("75") == 6,
+    );
+    let relayed = demo.relayed("75");
     let (base, banner) = (demo.base, demo.output());
     drop(demo);
     for offset in [NATION_UI, DONG_NAI_UI, HA_TINH_UI, TRAN_BIEN_UI] {
@@ -284,6 +302,7 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
     });
     let again = aggregator::store::received::count(&mut demo.store("75").get().unwrap()).unwrap();
     assert_eq!(again, seeded + 1, "the history was seeded again");
+    assert_eq!(demo.relayed("75"), relayed, "queued for the nation again");
     let banner = demo.output();
     drop(demo);
     assert!(
