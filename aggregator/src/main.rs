@@ -28,8 +28,10 @@ enum Command {
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
     Consolidate(consolidate::ConsolidateArgs),
-    /// Try the whole system on one machine: a PKI, this aggregator for Đồng Nai (75) and two
-    /// commune nodes with their web UIs, all in one process (Ctrl-C stops it).
+    /// Try the whole system on one machine: a PKI, the national aggregator, Đồng Nai's (75)
+    /// and Hà Tĩnh's (42) relaying to it, nodes of a few communes and departments, several
+    /// years of seeded history, every web UI with demo logins, all in one process (Ctrl-C
+    /// stops it; a re-run reuses the data).
     Demo(demo::DemoArgs),
     /// Fill the store with synthetic history (units and annual reports) for benchmarks and
     /// larger demos, with a progress bar.

@@ -1,13 +1,14 @@
 //! `bmnn-aggregator demo` as a newcomer runs it: it must start on a fresh directory, answer on
-//! the aggregator (mutual TLS) and on both nodes' web UIs (health and login page), carry what
-//! the banner tells one to try (the officer drafts the annual report, the head approves, the
-//! province receives it, `status` shows it), and start again on the same directory without
-//! touching the keys or passwords it made.
+//! the aggregators (mutual TLS), on their web UIs and on the nodes' (health and login page),
+//! carry what the banner tells one to try (the officer drafts the annual report, the head
+//! approves, the province receives it, `status` shows it), and start again on the same
+//! directory without touching the keys, the passwords or the seeded history. The helpers here
+//! are shared with `e2e`.
 
 use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -17,17 +18,146 @@ use crate::support::browser;
 use crate::support::federation::client;
 use crate::support::{runtime, wait_until};
 
-/// Kills the demo when the test ends, however it ends.
-struct Demo(Child);
+/// Ports the demo uses from `--port-base` (see `aggregator/src/cli/demo/setup.rs`).
+pub const PORTS: u16 = 13;
+/// Offsets from the port base.
+pub const NATION_UI: u16 = 1;
+pub const DONG_NAI: u16 = 2;
+pub const DONG_NAI_UI: u16 = 3;
+pub const HA_TINH_UI: u16 = 5;
+/// Phường Trấn Biên (75.26041), the first node.
+pub const TRAN_BIEN_UI: u16 = 6;
+
+/// The demo process, killed when the test ends however it ends.
+pub struct Demo {
+    pub child: Child,
+    pub dir: PathBuf,
+    pub base: u16,
+    pub log: PathBuf,
+}
 
 impl Drop for Demo {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// A port such that it and the next three are free right now.
+impl Demo {
+    /// Starts `bmnn-aggregator demo --dir dir` on free ports, its output going to `log`.
+    pub fn start(dir: &Path, log: &Path) -> Self {
+        let base = free_port_base();
+        let out = File::create(log).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+            .args(["demo", "--dir"])
+            .arg(dir)
+            .args(["--port-base", &base.to_string()])
+            .env_remove("BMNN_DEMO_PASSWORD")
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .spawn()
+            .unwrap();
+        Self {
+            child,
+            dir: dir.to_path_buf(),
+            base,
+            log: log.to_path_buf(),
+        }
+    }
+
+    /// `http://127.0.0.1:<base + offset>`.
+    pub fn ui(&self, offset: u16) -> String {
+        format!("http://127.0.0.1:{}", self.base + offset)
+    }
+
+    /// Panics with the log if the demo has exited.
+    fn alive(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!(
+                "the demo exited ({status}): {}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+        }
+    }
+
+    /// Waits until Đồng Nai's aggregator answers `/health` to the first node's certificate
+    /// and every web UI answers its own.
+    pub fn wait_ready(&mut self) {
+        let node_config = self.dir.join("node-75.26041").join("node.toml");
+        let mut settings = None;
+        wait_until(Duration::from_secs(120), "the demo's node settings", || {
+            self.alive();
+            settings = NodeSettings::load_from(&node_config, std::iter::empty()).ok();
+            settings.is_some()
+        });
+        let rt = runtime();
+        let c = client(&settings.unwrap().tls, true);
+        let url = format!("https://127.0.0.1:{}/health", self.base + DONG_NAI);
+        wait_until(Duration::from_secs(120), "Đồng Nai's /health", || {
+            self.alive();
+            rt.block_on(async {
+                match c.get(&url).send().await {
+                    Ok(r) => {
+                        r.status().as_u16() == 200 && r.text().await.unwrap_or_default() == "ok"
+                    }
+                    Err(_) => false,
+                }
+            })
+        });
+        for offset in [NATION_UI, DONG_NAI_UI, HA_TINH_UI]
+            .into_iter()
+            .chain(TRAN_BIEN_UI..PORTS)
+        {
+            let port = self.base + offset;
+            wait_until(Duration::from_secs(30), "a web UI", || {
+                self.alive();
+                http_get(port, "/health").is_some_and(|(s, b)| s == 200 && b == "ok")
+            });
+            let (status, page) = http_get(port, node::web::routes::LOGIN).unwrap();
+            assert_eq!(status, 200, "the login page on {port}: {page}");
+            assert!(page.contains("Đăng nhập"), "{page}");
+        }
+    }
+
+    /// The password `logins.txt` gives `user` of `unit` (`aggregator-75` for an aggregator).
+    pub fn password(&self, unit: &str, user: &str) -> String {
+        let logins = std::fs::read_to_string(self.dir.join("logins.txt")).unwrap();
+        let prefix = format!("{unit}\t{user}\t");
+        logins
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no password for {unit} {user}"))
+            .to_string()
+    }
+
+    /// The store of the aggregator of `unit` (`VN`, `75`, `42`).
+    pub fn store(&self, unit: &str) -> aggregator::store::DbPool {
+        aggregator::store::open(
+            &self
+                .dir
+                .join(format!("aggregator-{unit}/data/aggregator.db")),
+        )
+        .unwrap()
+    }
+
+    /// Submissions in the relay store of aggregator `unit` (what it queued for the nation).
+    pub fn relayed(&self, unit: &str) -> i64 {
+        use diesel::prelude::*;
+        let pool =
+            node::db::open(&self.dir.join(format!("aggregator-{unit}/data/relay.db"))).unwrap();
+        node::db::schema::submissions::table
+            .count()
+            .get_result(&mut pool.get().unwrap())
+            .unwrap()
+    }
+
+    /// What the log says so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// A port such that it and the next `PORTS - 1` are free right now.
 fn free_port_base() -> u16 {
     loop {
         let p = TcpListener::bind("127.0.0.1:0")
@@ -38,7 +168,7 @@ fn free_port_base() -> u16 {
         if p > 65_000 {
             continue;
         }
-        let all_free = (p..p + 4).all(|q| TcpListener::bind(("127.0.0.1", q)).is_ok());
+        let all_free = (p..p + PORTS).all(|q| TcpListener::bind(("127.0.0.1", q)).is_ok());
         if all_free {
             return p;
         }
@@ -46,7 +176,7 @@ fn free_port_base() -> u16 {
 }
 
 /// `GET path` over plain HTTP/1.0: the status code and the body, if anything answered.
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
@@ -57,104 +187,49 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
-fn start(dir: &Path, base: u16, log: &Path) -> Demo {
-    let out = File::create(log).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
-        .args(["demo", "--dir"])
-        .arg(dir)
-        .args(["--port-base", &base.to_string()])
-        .env_remove("BMNN_DEMO_PASSWORD")
-        .stdout(Stdio::from(out.try_clone().unwrap()))
-        .stderr(Stdio::from(out))
-        .spawn()
-        .unwrap();
-    Demo(child)
-}
-
-/// Waits until the aggregator answers `/health` to the first node's certificate and both
-/// nodes answer theirs.
-fn wait_ready(demo: &mut Demo, dir: &Path, base: u16, log: &Path) {
-    let node_config = dir.join("node-75.26041").join("node.toml");
-    let exited = |demo: &mut Demo| {
-        if let Some(status) = demo.0.try_wait().unwrap() {
-            panic!(
-                "the demo exited ({status}): {}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-        }
-    };
-    let mut settings = None;
-    wait_until(Duration::from_secs(60), "the demo's node settings", || {
-        exited(demo);
-        settings = NodeSettings::load_from(&node_config, std::iter::empty()).ok();
-        settings.is_some()
-    });
-    let rt = runtime();
-    let c = client(&settings.unwrap().tls, true);
-    let url = format!("https://127.0.0.1:{base}/health");
-    wait_until(Duration::from_secs(60), "the aggregator's /health", || {
-        exited(demo);
-        rt.block_on(async {
-            match c.get(&url).send().await {
-                Ok(r) => r.status().as_u16() == 200 && r.text().await.unwrap_or_default() == "ok",
-                Err(_) => false,
-            }
-        })
-    });
-    for port in [base + 1, base + 2] {
-        wait_until(Duration::from_secs(30), "a node's web UI", || {
-            exited(demo);
-            http_get(port, "/health").is_some_and(|(s, b)| s == 200 && b == "ok")
-        });
-        let (status, page) = http_get(port, node::web::routes::LOGIN).unwrap();
-        assert_eq!(status, 200, "the login page on {port}: {page}");
-        assert!(page.contains("Đăng nhập"), "{page}");
-    }
-}
-
-/// The password `logins.txt` gives `user` of `unit`.
-fn password(dir: &Path, unit: &str, user: &str) -> String {
-    let logins = std::fs::read_to_string(dir.join("logins.txt")).unwrap();
-    let prefix = format!("{unit}\t{user}\t");
-    logins
-        .lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .unwrap()
-        .to_string()
-}
-
-/// What the banner says to try: canbo drafts, lanhdao approves, the province receives it.
-fn officer_and_head_send_the_annual_report(dir: &Path, base: u16) {
+/// Canbo drafts the annual report at Phường Trấn Biên and lanhdao approves it; returns the
+/// report id.
+pub fn officer_and_head_send_the_annual_report(demo: &Demo) -> String {
     const UNIT: &str = "75.26041";
-    let ui = format!("http://127.0.0.1:{}", base + 1);
-    let rt = runtime();
-    rt.block_on(async {
+    let ui = demo.ui(TRAN_BIEN_UI);
+    runtime().block_on(async {
         let fields = browser::annual_report_fields();
-        let officer = browser::logged_in(&ui, "canbo", &password(dir, UNIT, "canbo")).await;
+        let officer = browser::logged_in(&ui, "canbo", &demo.password(UNIT, "canbo")).await;
         let id = browser::fill_annual_report(&officer, &ui, &fields).await;
-        let head = browser::logged_in(&ui, "lanhdao", &password(dir, UNIT, "lanhdao")).await;
+        let head = browser::logged_in(&ui, "lanhdao", &demo.password(UNIT, "lanhdao")).await;
         browser::approve(&head, &ui, &id, &fields).await;
-    });
-    let pool = aggregator::store::open(&dir.join("aggregator/data/aggregator.db")).unwrap();
+        id
+    })
+}
+
+/// Waits until Đồng Nai's store holds report `id`.
+pub fn wait_at_province(demo: &Demo, id: &str) {
+    let pool = demo.store("75");
     wait_until(
         Duration::from_secs(30),
         "the report at the province",
         || {
             let mut c = pool.get().unwrap();
-            aggregator::store::received::count(&mut c).unwrap() == 1
+            !aggregator::store::received::versions(&mut c, id)
+                .unwrap()
+                .is_empty()
         },
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
-        .args(["status", "--config"])
-        .arg(dir.join("aggregator.toml"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("reports received: 1"), "{stdout}");
-    assert!(
-        stdout.contains(UNIT) && stdout.contains("annual_report"),
-        "{stdout}"
+}
+
+/// Waits until the store of aggregator `agg` holds an incident report of `unit`.
+pub fn wait_incident(demo: &Demo, agg: &str, unit: &str) {
+    let pool = demo.store(agg);
+    wait_until(
+        Duration::from_secs(60),
+        &format!("{unit}'s incident report at {agg}"),
+        || {
+            let mut c = pool.get().unwrap();
+            aggregator::store::received::counts_by_kind_and_unit(&mut c)
+                .unwrap()
+                .iter()
+                .any(|n| n.kind == "incident_report" && n.unit == unit)
+        },
     );
 }
 
@@ -165,41 +240,82 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
     let dir = tmp.path().join("demo-data");
     let log = tmp.path().join("demo.log");
 
-    let base = free_port_base();
-    let mut demo = start(&dir, base, &log);
-    wait_ready(&mut demo, &dir, base, &log);
-    officer_and_head_send_the_annual_report(&dir, base);
+    let mut demo = Demo::start(&dir, &log);
+    demo.wait_ready();
+    // The seeded incident queued at Xã Long Phước arrives by itself.
+    wait_incident(&demo, "75", "75.26413");
+    let seeded = aggregator::store::received::count(&mut demo.store("75").get().unwrap()).unwrap();
+    assert!(seeded > 300, "Đồng Nai's history: {seeded} reports");
+    let id = officer_and_head_send_the_annual_report(&demo);
+    wait_at_province(&demo, &id);
+    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args(["status", "--config"])
+        .arg(dir.join("aggregator-75.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("reports received: {}", seeded + 1)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("75.26041") && stdout.contains("annual_report"),
+        "{stdout}"
+    );
+    // Five consolidated reports (2021–2025) and Xã Long Phước's incident, for the nation.
+    wait_until(
+        Duration::from_secs(30),
+        "six reports for the nation",
+        || demo.relayed("75") == 6,
+    );
+    let relayed = demo.relayed("75");
+    let (base, banner) = (demo.base, demo.output());
     drop(demo);
-    let banner = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        banner.contains(&format!("http://127.0.0.1:{}/", base + 1)),
-        "{banner}"
-    );
-    assert!(banner.contains("Phường Trấn Biên") && banner.contains("Xã Long Phước"));
-    assert!(
-        banner.contains("canbo") && banner.contains("lanhdao"),
-        "{banner}"
-    );
-    assert!(banner.contains("status --config"), "{banner}");
+    for offset in [NATION_UI, DONG_NAI_UI, HA_TINH_UI, TRAN_BIEN_UI] {
+        let url = format!("http://127.0.0.1:{}/", base + offset);
+        assert!(banner.contains(&url), "{url}: {banner}");
+    }
+    for name in [
+        "Toàn quốc",
+        "Tỉnh Đồng Nai",
+        "Tỉnh Hà Tĩnh",
+        "Phường Trấn Biên",
+        "Xã Long Phước",
+        "Phường Đồng Xoài",
+        "Sở Nội vụ tỉnh Hà Tĩnh",
+    ] {
+        assert!(banner.contains(name), "{name}: {banner}");
+    }
+    assert!(banner.contains("canbo") && banner.contains("lanhdao"));
+    assert!(banner.contains("consolidate --period 2026 --send"));
     let key = dir.join("pki/certs/node-75.26041.key.pem");
     let key_before = std::fs::read(&key).unwrap();
-    let canbo = password(&dir, "75.26041", "canbo");
-    assert!(banner.contains(&canbo));
 
-    let base = free_port_base();
-    let mut demo = start(&dir, base, &log);
-    wait_ready(&mut demo, &dir, base, &log);
-    let ui = format!("http://127.0.0.1:{}", base + 1);
-    runtime().block_on(browser::logged_in(&ui, "canbo", &canbo));
+    let mut demo = Demo::start(&dir, &log);
+    demo.wait_ready();
+    let canbo = demo.password("75.26041", "canbo");
+    let lanhdao_75 = demo.password("aggregator-75", "lanhdao");
+    runtime().block_on(async {
+        browser::logged_in(&demo.ui(TRAN_BIEN_UI), "canbo", &canbo).await;
+        browser::logged_in(&demo.ui(DONG_NAI_UI), "lanhdao", &lanhdao_75).await;
+    });
+    let again = aggregator::store::received::count(&mut demo.store("75").get().unwrap()).unwrap();
+    assert_eq!(again, seeded + 1, "the history was seeded again");
+    assert_eq!(demo.relayed("75"), relayed, "queued for the nation again");
+    let banner = demo.output();
     drop(demo);
+    assert!(
+        !banner.contains("Đã tạo dữ liệu mẫu"),
+        "seeded twice: {banner}"
+    );
     assert_eq!(
         std::fs::read(&key).unwrap(),
         key_before,
         "the key was replaced"
     );
-    let banner = std::fs::read_to_string(&log).unwrap();
     assert!(
-        banner.contains(&canbo),
-        "the password was not shown again: {banner}"
+        banner.contains(&canbo) && banner.contains(&lanhdao_75),
+        "the passwords were not shown again: {banner}"
     );
 }

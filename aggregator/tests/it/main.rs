@@ -1,11 +1,13 @@
 //! Black-box tests of the `bmnn-aggregator` binary and service: one test binary, one module
-//! per area (`ingest`: the real aggregator driven by real nodes; `demo`: the all-in-one demo).
+//! per area (`ingest`: the real aggregator driven by real nodes; `demo`: the all-in-one demo; `e2e`: the demo's binaries
+//! driven as users would).
 
 mod support;
 
 mod batch;
 mod consolidation;
 mod demo;
+mod e2e;
 mod ingest;
 mod init;
 mod inspection;

@@ -1,5 +1,6 @@
-//! The demo nodes' databases and users: `admin` (Quản trị), `canbo` (Cán bộ, drafts) and
-//! `lanhdao` (Lãnh đạo, approves and signs) on each node. Missing users get a random password
+//! The demo's users: `admin` (Quản trị), `canbo` (Cán bộ, drafts) and `lanhdao` (Lãnh đạo,
+//! approves and signs; on an aggregator, opens incident details) on each node and on each
+//! aggregator's web UI (users in its own node store `<data_dir>/relay.db`). Missing users get a random password
 //! (or `--password`); with `--password`, existing demo users are reset to it. The passwords
 //! are kept in `<dir>/logins.txt` (mode 0600) so a re-run can print them again: fine for a demo
 //! on one's own machine, never for a real installation.
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
-use config::settings::{DatabaseUrl, NodeSettings};
+use config::settings::{AggregatorSettings, DatabaseUrl, NodeSettings};
 use node::db::users::{self, Role};
 use node::{auth, db};
 use rand::Rng as _;
@@ -114,10 +115,36 @@ pub fn ensure_users(
     let DatabaseUrl::Sqlite(path) = settings.node.database_url() else {
         bail!("the demo node stores its data in SQLite");
     };
-    db::prepare_wal(&path)?;
-    let pool = db::open(&path)?;
+    ensure_users_in(&path, settings.unit.id.as_str(), password, saved)
+}
+
+/// The same for the users of an aggregator's web UI, in `<data_dir>/relay.db`.
+pub fn ensure_ui_users(
+    settings: &AggregatorSettings,
+    password: Option<&str>,
+    saved: &mut Saved,
+) -> anyhow::Result<Vec<Login>> {
+    let dir = &settings.node.data_dir;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    ensure_users_in(
+        &dir.join("relay.db"),
+        &format!("aggregator-{}", settings.unit.id),
+        password,
+        saved,
+    )
+}
+
+/// Makes sure the demo users exist in the node store at `path`; `unit` keys `logins.txt`.
+fn ensure_users_in(
+    path: &Path,
+    unit: &str,
+    password: Option<&str>,
+    saved: &mut Saved,
+) -> anyhow::Result<Vec<Login>> {
+    db::prepare_wal(path)?;
+    let pool = db::open(path)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
-    let unit = settings.unit.id.to_string();
+    let unit = unit.to_string();
     let mut out = Vec::new();
     for (username, display_name, role) in USERS {
         let key = (unit.clone(), username.to_string());

@@ -1,18 +1,37 @@
-//! What the demo prints once everything listens: where the web UIs are, the logins, and what
-//! to try, in Vietnamese with English alongside.
+//! What the demo prints once everything listens: the aggregators' web UIs (the nation's and
+//! the provinces'), the nodes' web UIs, the logins, and what to try, in Vietnamese with English
+//! alongside.
 
 use super::accounts::Login;
-use super::setup::{lower_first, NodeSite, Site, PROVINCE};
+use super::setup::{AggSite, NodeSite, Site};
 
 const RULE: &str = "════════════════════════════════════════════════════════════════════════";
 
 /// Prints the banner to stdout.
-pub fn print(site: &Site, aggregator_port: u16, nodes: &[(NodeSite, Vec<Login>)]) {
-    println!("{}", render(site, aggregator_port, nodes));
+pub fn print(site: &Site, aggregators: &[(AggSite, Vec<Login>)], nodes: &[(NodeSite, Vec<Login>)]) {
+    println!("{}", render(site, aggregators, nodes));
+}
+
+fn logins(out: &mut Vec<String>, logins: &[Login]) {
+    for l in logins {
+        let pw = l
+            .password
+            .as_deref()
+            .unwrap_or("(đã đặt trước đó / set earlier; đặt lại / reset with --password)");
+        out.push(format!(
+            "    {:<8} {:<30} mật khẩu / password: {pw}",
+            l.username,
+            format!("({})", l.role.label_vi())
+        ));
+    }
 }
 
 /// The banner's text.
-pub fn render(site: &Site, aggregator_port: u16, nodes: &[(NodeSite, Vec<Login>)]) -> String {
+pub fn render(
+    site: &Site,
+    aggregators: &[(AggSite, Vec<Login>)],
+    nodes: &[(NodeSite, Vec<Login>)],
+) -> String {
     let mut out = Vec::new();
     out.push(RULE.to_string());
     out.push(" BMNN — Hệ thống báo cáo bảo vệ bí mật nhà nước: bản trình diễn".to_string());
@@ -23,57 +42,49 @@ pub fn render(site: &Site, aggregator_port: u16, nodes: &[(NodeSite, Vec<Login>)
         site.dir.display()
     ));
     out.push(String::new());
-    out.push(format!(
-        "Máy chủ tổng hợp {} / aggregator of {} ({PROVINCE}):",
-        lower_first(&site.province_name),
-        site.province_name
-    ));
-    out.push(format!(
-        "  https://127.0.0.1:{aggregator_port}/  — chỉ nhận kết nối có chứng thư số / \
-         mutual TLS, client certificates only"
-    ));
-    out.push(String::new());
     out.push(
-        "Nút báo cáo cấp xã — mở trong trình duyệt / commune nodes — open in a browser:"
-            .to_string(),
+        "Ban Chỉ đạo — máy chủ tổng hợp / steering committees' aggregators (web UI):".to_string(),
     );
-    for (n, logins) in nodes {
+    for (a, l) in aggregators {
+        out.push(format!("  {} ({})", a.area, a.unit));
+        out.push(format!(
+            "    http://127.0.0.1:{}/   (nhận báo cáo / ingest, mTLS: https://127.0.0.1:{}/)",
+            a.ui_port, a.port
+        ));
+        logins(&mut out, l);
+    }
+    out.push(String::new());
+    out.push("Đơn vị báo cáo — mở trong trình duyệt / reporting units' nodes:".to_string());
+    for (n, l) in nodes {
         out.push(format!("  {} ({}) — {}", n.place, n.unit, n.unit_name));
         out.push(format!("    http://127.0.0.1:{}/", n.port));
-        for l in logins {
-            let pw = l
-                .password
-                .as_deref()
-                .unwrap_or("(đã đặt trước đó / set earlier; đặt lại / reset with --password)");
-            out.push(format!(
-                "    {:<8} {:<30} mật khẩu / password: {pw}",
-                l.username,
-                format!("({})", l.role.label_vi())
-            ));
-        }
+        logins(&mut out, l);
     }
-    let status = site.dir.join("aggregator.toml");
     out.push(String::new());
-    out.push("Hãy thử / try this:".to_string());
+    out.push("Hãy thử / try this (docs/demo.md):".to_string());
     out.push(
-        "  1. Đăng nhập bằng canbo, lập báo cáo sơ kết hằng năm và lưu / log in as canbo and \
-         fill in the annual report"
+        "  1. Ở một xã, đăng nhập bằng canbo, lập báo cáo sơ kết hằng năm và lưu / at a commune, \
+         log in as canbo and fill in the annual report"
             .to_string(),
     );
     out.push(
-        "  2. Đăng nhập bằng lanhdao, phê duyệt — báo cáo được ký và gửi lên tỉnh / log in as \
-         lanhdao and approve: it is signed and sent to the province"
+        "  2. Đăng nhập bằng lanhdao, phê duyệt — báo cáo được ký, gửi lên tỉnh, có biên nhận / \
+         log in as lanhdao and approve: signed, sent, receipted"
             .to_string(),
     );
-    out.push("  3. Xem báo cáo đã đến tỉnh / watch it arrive:".to_string());
-    out.push(format!(
-        "       bmnn-aggregator status --config {}",
-        status.display()
-    ));
-    out.push(format!(
-        "       (từ mã nguồn / from source: cargo run -p aggregator -- status --config {})",
-        status.display()
-    ));
+    out.push(
+        "  3. Ở tỉnh: hộp thư /, tỷ lệ nộp /ty-le-nop, tổng quan /tong-quan, báo cáo tổng hợp \
+         /bao-cao-tong-hop, kiểm tra /kiem-tra / at the province: inbox, rates, dashboard, \
+         consolidated report, inspections"
+            .to_string(),
+    );
+    if let Some((p, _)) = aggregators.get(1) {
+        out.push(format!(
+            "  4. Gửi báo cáo tổng hợp lên Bộ / send the consolidated report to the nation:\n       \
+             bmnn-aggregator consolidate --period 2026 --send --config {}",
+            p.config.display()
+        ));
+    }
     out.push(String::new());
     out.push("Dừng / stop: Ctrl-C".to_string());
     out.push(RULE.to_string());

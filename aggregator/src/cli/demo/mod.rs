@@ -1,12 +1,16 @@
 //! `bmnn-aggregator demo`: the whole federation on one machine, in one process. Makes (or
-//! reuses) a PKI and settings under `--dir` ([`setup`]), the nodes' databases and users
-//! ([`accounts`]), then runs Đồng Nai's aggregator and two commune nodes' web UIs (each with
-//! its outbox pusher) on one actix System, prints where to click ([`banner`]) and serves until
+//! reuses) a PKI and settings under `--dir` ([`setup`], [`toml`]), seeds several years of
+//! history on the first run ([`seed`]), makes the demo users of every node and of every
+//! aggregator's web UI ([`accounts`]), then runs the national aggregator, Đồng Nai's and Hà
+//! Tĩnh's (which relay to it) and the nodes of a few communes and departments (each with its
+//! outbox pusher) on one actix System, prints where to click ([`banner`]) and serves until
 //! Ctrl-C. See `docs/demo.md`.
 
 pub mod accounts;
 pub mod banner;
+pub mod seed;
 pub mod setup;
+pub mod toml;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -22,8 +26,8 @@ pub struct DemoArgs {
     /// exists, keys are never overwritten.
     #[arg(long, default_value = "demo-data")]
     pub dir: PathBuf,
-    /// First of four consecutive ports: the aggregator's ingest (mTLS), the two nodes' web
-    /// UIs, and one reserved for the aggregator's web UI.
+    /// First of 13 consecutive ports: the nation's ingest (mTLS) and web UI (+0, +1), Đồng
+    /// Nai's (+2, +3), Hà Tĩnh's (+4, +5), then the seven nodes' web UIs (+6 … +12).
     #[arg(long, default_value_t = 8440)]
     pub port_base: u16,
     /// Password for every demo user (at least 10 characters); resets existing demo users to
@@ -37,35 +41,45 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         accounts::check_password(pw)?;
     }
     let site = setup::prepare(&args.dir, args.port_base)?;
-    let agg_settings = AggregatorSettings::load(&site.aggregator_config)?;
     let mut saved = accounts::Saved::load(&site.dir)?;
+    let mut aggregators = Vec::new();
+    for a in &site.aggregators {
+        if seed::aggregator(a).with_context(|| format!("cannot seed the aggregator {}", a.unit))? {
+            eprintln!("Đã tạo dữ liệu mẫu / seeded: {} ({})", a.area, a.unit);
+        }
+        let settings = AggregatorSettings::load(&a.config)?;
+        let logins = accounts::ensure_ui_users(&settings, args.password.as_deref(), &mut saved)
+            .with_context(|| format!("cannot prepare the users of aggregator {}", a.unit))?;
+        aggregators.push((a.clone(), settings, logins));
+    }
     let mut nodes = Vec::new();
     for n in &site.nodes {
         let settings = NodeSettings::load(&n.config)?;
         let logins = accounts::ensure_users(&settings, args.password.as_deref(), &mut saved)
             .with_context(|| format!("cannot prepare the users of node {}", n.unit))?;
+        seed::node(&settings).with_context(|| format!("cannot seed node {}", n.unit))?;
         nodes.push((n.clone(), settings, logins));
     }
     saved.save()?;
 
     actix_web::rt::System::new().block_on(async move {
         let hint = "chọn cổng khác bằng / choose other ports with --port-base";
-        let aggregator = crate::Application::build(agg_settings)
-            .with_context(|| format!("cannot start the aggregator ({hint})"))?;
-        let mut apps = Vec::new();
-        let mut shown = Vec::new();
-        for (site_node, settings, logins) in nodes {
-            let app = node::app::Application::build(settings)
-                .with_context(|| format!("cannot start node {} ({hint})", site_node.unit))?;
-            shown.push((site_node, logins));
-            apps.push(app);
-        }
-        banner::print(&site, aggregator.port(), &shown);
-        let mut runs: Vec<Pin<Box<dyn Future<Output = anyhow::Result<()>>>>> =
-            vec![Box::pin(aggregator.run_until_stopped())];
-        for app in apps {
+        let mut runs: Vec<Pin<Box<dyn Future<Output = anyhow::Result<()>>>>> = Vec::new();
+        let mut shown_aggs = Vec::new();
+        for (a, settings, logins) in aggregators {
+            let app = crate::Application::build(settings)
+                .with_context(|| format!("cannot start the aggregator {} ({hint})", a.unit))?;
+            shown_aggs.push((a, logins));
             runs.push(Box::pin(app.run_until_stopped()));
         }
+        let mut shown_nodes = Vec::new();
+        for (n, settings, logins) in nodes {
+            let app = node::app::Application::build(settings)
+                .with_context(|| format!("cannot start node {} ({hint})", n.unit))?;
+            shown_nodes.push((n, logins));
+            runs.push(Box::pin(app.run_until_stopped()));
+        }
+        banner::print(&site, &shown_aggs, &shown_nodes);
         futures_util::future::try_join_all(runs).await?;
         println!("Đã dừng / stopped.");
         Ok(())

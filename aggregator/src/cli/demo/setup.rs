@@ -1,16 +1,19 @@
-//! The demo's files: a PKI made with `config::pki` (national root, Đồng Nai's CA, the
-//! aggregator's leaf for 127.0.0.1 and localhost, one leaf per commune node), the CRLs, and the
-//! settings files of the aggregator and the two nodes. Keys and certificates that exist are
-//! reused, never overwritten; the CRLs and settings files are rewritten on every run.
+//! The demo's files: a PKI made with `config::pki` (national root; CAs of the nation `VN`, Đồng
+//! Nai `75` and Hà Tĩnh `42`; one aggregator leaf each for 127.0.0.1 and localhost; one leaf per
+//! node), the CRLs, and the settings files ([`super::toml`]). Keys and certificates that exist
+//! are reused, never overwritten; the CRLs and settings files are rewritten on every run.
 //!
 //! ```text
-//! <dir>/pki/root/            national root CA (in production it is kept offline)
-//! <dir>/pki/75/              Đồng Nai's intermediate CA
-//! <dir>/pki/certs/           leaves: aggregator-75.*, node-75.26041.*, node-75.26413.*
-//! <dir>/pki/crl.pem          the root's and Đồng Nai's CRLs
-//! <dir>/aggregator.toml      the aggregator (data in <dir>/aggregator/data)
-//! <dir>/node-<unit>/node.toml  each node (data in <dir>/node-<unit>/data)
+//! <dir>/pki/root/                 national root CA (in production it is kept offline)
+//! <dir>/pki/VN, pki/75, pki/42    intermediate CAs
+//! <dir>/pki/certs/                leaves: aggregator-VN.*, aggregator-75.*, node-75.26041.* …
+//! <dir>/pki/crl.pem               every CA's CRL
+//! <dir>/aggregator-<unit>.toml    each aggregator (data in <dir>/aggregator-<unit>/data)
+//! <dir>/node-<unit>/node.toml     each node (data in <dir>/node-<unit>/data)
 //! ```
+//!
+//! Ports from `--port-base` B: the nation's ingest B and web UI B+1, Đồng Nai's B+2 and B+3,
+//! Hà Tĩnh's B+4 and B+5, the nodes' web UIs B+6 … B+12 in the order of [`NODES`].
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -20,18 +23,46 @@ use config::pki::{CaDir, LeafRequest, Overwrite};
 use config::units::AdminUnits;
 use schema::UnitId;
 
-/// The province of the demo: Đồng Nai.
-pub const PROVINCE: &str = "75";
-/// Two real 2025 communes of Đồng Nai (Decision 19/2025/QĐ-TTg codes).
-pub const COMMUNES: [&str; 2] = ["75.26041", "75.26413"];
+use super::toml;
+
+/// The provinces of the demo: Đồng Nai (with Bình Phước merged into it in 2025) and Hà Tĩnh.
+pub const PROVINCES: [&str; 2] = ["75", "42"];
+
+/// The demo's reporting units: communes by their 2025 code (Decision 19/2025/QĐ-TTg), a
+/// department by its agency id and name. Phường Đồng Xoài (75.25210) was in Bình Phước before.
+pub const NODES: [(&str, Option<&str>); 7] = [
+    ("75.26041", None),
+    ("75.26413", None),
+    ("75.25210", None),
+    ("75/so-noi-vu", Some("Sở Nội vụ tỉnh Đồng Nai")),
+    ("42.18073", None),
+    ("42.18100", None),
+    ("42/so-noi-vu", Some("Sở Nội vụ tỉnh Hà Tĩnh")),
+];
+
+/// Ports used from `--port-base`: three aggregators × 2, then the nodes.
+pub const PORTS: u16 = 6 + NODES.len() as u16;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// One demo aggregator.
+#[derive(Debug, Clone)]
+pub struct AggSite {
+    pub unit: UnitId,
+    /// "Tỉnh Đồng Nai", or "Toàn quốc" for the nation.
+    pub area: String,
+    pub config: PathBuf,
+    /// Ingest (mutual TLS).
+    pub port: u16,
+    /// The steering committee's web UI.
+    pub ui_port: u16,
+}
 
 /// One demo node: its unit, names, settings file and web UI port.
 #[derive(Debug, Clone)]
 pub struct NodeSite {
     pub unit: UnitId,
-    /// The commune's name, e.g. "Phường Trấn Biên".
+    /// The commune's or department's name, e.g. "Phường Trấn Biên".
     pub place: String,
     /// The reporting unit's official name, e.g. "Ủy ban nhân dân phường Trấn Biên".
     pub unit_name: String,
@@ -43,75 +74,127 @@ pub struct NodeSite {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub dir: PathBuf,
-    pub aggregator_config: PathBuf,
-    pub aggregator_port: u16,
-    pub province_name: String,
+    /// The nation first, then the provinces in the order of [`PROVINCES`].
+    pub aggregators: Vec<AggSite>,
     pub nodes: Vec<NodeSite>,
 }
 
-/// Creates (or reuses) the PKI and writes the settings files under `dir`, with the
-/// aggregator's ingest at `port_base`, the nodes' web UIs at `port_base + 1` and `+ 2`, and
-/// `port_base + 3` reserved for the aggregator's own web UI.
+impl Site {
+    /// The aggregator of `unit`'s province (or the nation for `VN`).
+    pub fn aggregator_of(&self, unit: &UnitId) -> &AggSite {
+        let province = unit.as_str().split(['.', '/']).next().unwrap_or("VN");
+        self.aggregators
+            .iter()
+            .find(|a| a.unit.as_str() == province)
+            .unwrap_or(&self.aggregators[0])
+    }
+}
+
+/// Creates (or reuses) the PKI and writes the settings files under `dir`.
 pub fn prepare(dir: &Path, port_base: u16) -> anyhow::Result<Site> {
-    if port_base == 0 || port_base > u16::MAX - 3 {
+    if port_base == 0 || port_base > u16::MAX - PORTS {
         return Err(anyhow!(
-            "--port-base {port_base}: need four consecutive ports from it (1..=65532)"
+            "--port-base {port_base}: need {PORTS} consecutive ports from it (1..={})",
+            u16::MAX - PORTS
         ));
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let units = AdminUnits::embedded();
-    let province = unit(PROVINCE)?;
-    let province_name = units
-        .get(&province)
-        .map(|u| u.name.clone())
-        .ok_or_else(|| anyhow!("province {PROVINCE} is missing from the embedded unit list"))?;
-
     let pki = dir.join("pki");
+    let certs = pki.join("certs");
     let root = open_or(&pki.join("root"), |d| {
         CaDir::init_root(d, Overwrite::Refuse)
     })?;
-    let ca = open_or(&pki.join(PROVINCE), |d| {
-        root.issue_intermediate(&province, d, Overwrite::Refuse)
-    })?;
-    let certs = pki.join("certs");
-    let agg_req = LeafRequest::aggregator(province.clone())
-        .with_ip(LOOPBACK)
-        .with_dns("localhost");
-    leaf(&ca, &agg_req, &certs)?;
     root.write_crl()?;
-    ca.write_crl()?;
-    let crls = [root.crl_path(), ca.crl_path()]
+    let mut crls = vec![root.crl_path()];
+    let mut cas = Vec::new();
+    for code in ["VN"].into_iter().chain(PROVINCES) {
+        let id = unit(code)?;
+        let ca = open_or(&pki.join(code), |d| {
+            root.issue_intermediate(&id, d, Overwrite::Refuse)
+        })?;
+        ca.write_crl()?;
+        crls.push(ca.crl_path());
+        cas.push((id, ca));
+    }
+    let crls = crls
         .iter()
         .map(std::fs::read_to_string)
         .collect::<Result<Vec<_>, _>>()
         .context("cannot read the CRLs")?
         .concat();
     std::fs::write(pki.join("crl.pem"), crls).context("cannot write pki/crl.pem")?;
+    let ca_of = |id: &UnitId| -> &CaDir {
+        let province = id.as_str().split(['.', '/']).next().unwrap_or("VN");
+        cas.iter()
+            .find(|(u, _)| u.as_str() == province)
+            .map_or(&cas[0].1, |(_, ca)| ca)
+    };
 
-    let aggregator_config = dir.join("aggregator.toml");
-    write(
-        &aggregator_config,
-        &aggregator_toml(&province_name, &agg_req.default_name(), port_base),
-    )?;
+    let mut aggregators = Vec::new();
+    for (i, (id, ca)) in cas.iter().enumerate() {
+        let req = LeafRequest::aggregator(id.clone())
+            .with_ip(LOOPBACK)
+            .with_dns("localhost");
+        leaf(ca, &req, &certs)?;
+        let area = if id == &UnitId::national() {
+            "Toàn quốc".to_string()
+        } else {
+            units
+                .get(id)
+                .map(|u| u.name.clone())
+                .ok_or_else(|| anyhow!("province {id} is missing from the embedded unit list"))?
+        };
+        let port = port_base + 2 * i as u16;
+        let config = dir.join(format!("aggregator-{id}.toml"));
+        let parent = (i > 0).then_some(port_base);
+        write(
+            &config,
+            &toml::aggregator(id, &area, &req.default_name(), port, parent),
+        )?;
+        aggregators.push(AggSite {
+            unit: id.clone(),
+            area,
+            config,
+            port,
+            ui_port: port + 1,
+        });
+    }
 
     let mut nodes = Vec::new();
-    for (i, code) in COMMUNES.iter().enumerate() {
+    for (i, (code, agency_name)) in NODES.iter().enumerate() {
         let id = unit(code)?;
-        let place = units
-            .get(&id)
-            .map(|u| u.name.clone())
-            .ok_or_else(|| anyhow!("commune {code} is missing from the embedded unit list"))?;
+        let (place, unit_name) = match agency_name {
+            Some(name) => (name.to_string(), name.to_string()),
+            None => {
+                let place = units.get(&id).map(|u| u.name.clone()).ok_or_else(|| {
+                    anyhow!("commune {code} is missing from the embedded unit list")
+                })?;
+                let unit_name = format!("Ủy ban nhân dân {}", lower_first(&place));
+                (place, unit_name)
+            }
+        };
         let req = LeafRequest::node(id.clone());
-        leaf(&ca, &req, &certs)?;
-        let port = port_base + 1 + i as u16;
-        let home = dir.join(format!("node-{code}"));
+        leaf(ca_of(&id), &req, &certs)?;
+        let port = port_base + 6 + i as u16;
+        let home = dir.join(format!("node-{}", code.replace('/', "_")));
         std::fs::create_dir_all(&home)
             .with_context(|| format!("cannot create {}", home.display()))?;
-        let unit_name = format!("Ủy ban nhân dân {}", lower_first(&place));
+        let parent = aggregators
+            .iter()
+            .find(|a| id.as_str().starts_with(a.unit.as_str()) && a.unit != UnitId::national())
+            .ok_or_else(|| anyhow!("no demo province for {id}"))?;
         let config = home.join("node.toml");
         write(
             &config,
-            &node_toml(&id, &unit_name, &req.default_name(), port, port_base),
+            &toml::node(
+                &id,
+                &unit_name,
+                &req.default_name(),
+                port,
+                &parent.area,
+                parent.port,
+            ),
         )?;
         nodes.push(NodeSite {
             unit: id,
@@ -123,9 +206,7 @@ pub fn prepare(dir: &Path, port_base: u16) -> anyhow::Result<Site> {
     }
     Ok(Site {
         dir: dir.to_path_buf(),
-        aggregator_config,
-        aggregator_port: port_base,
-        province_name,
+        aggregators,
         nodes,
     })
 }
@@ -176,87 +257,6 @@ pub fn lower_first(s: &str) -> String {
     }
 }
 
-/// A TOML basic string (JSON's escapes are valid TOML).
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
-const GENERATED: &str =
-    "# Generated by `bmnn-aggregator demo`, rewritten on every run: edit a copy and run\n\
-     # it with `serve` for your own settings. Paths are relative to this file.\n";
-
-fn aggregator_toml(province_name: &str, leaf: &str, port_base: u16) -> String {
-    let name = format!(
-        "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước {}",
-        lower_first(province_name)
-    );
-    format!(
-        r#"{GENERATED}
-[unit]
-id = "{PROVINCE}"
-name = {name}
-
-[node]
-data_dir = "aggregator/data"
-# Reserved for the aggregator's own web UI (not in this version).
-listen = "127.0.0.1:{ui}"
-
-[tls]
-cert_chain = {chain}
-key = {key}
-trust_root = "pki/root/root.crt.pem"
-crl = "pki/crl.pem"
-
-# The link to BCA: not used by this version of the aggregator.
-[[upstream]]
-name = "Bộ Công an (A03)"
-url = "https://a03.bca.example.vn/"
-max_classification = "toi_mat"
-
-[server]
-listen = "127.0.0.1:{port_base}"
-"#,
-        name = q(&name),
-        ui = port_base + 3,
-        chain = q(&format!("pki/certs/{leaf}.chain.pem")),
-        key = q(&format!("pki/certs/{leaf}.key.pem")),
-    )
-}
-
-fn node_toml(unit: &UnitId, name: &str, leaf: &str, port: u16, port_base: u16) -> String {
-    format!(
-        r#"{GENERATED}
-[unit]
-id = {id}
-name = {name}
-
-[node]
-data_dir = "data"
-listen = "127.0.0.1:{port}"
-
-[tls]
-cert_chain = {chain}
-key = {key}
-trust_root = "../pki/root/root.crt.pem"
-crl = "../pki/crl.pem"
-
-[[upstream]]
-name = "Công an tỉnh Đồng Nai (PA03)"
-url = "https://127.0.0.1:{port_base}/"
-max_classification = "mat"
-timeout_secs = 10
-
-[outbox]
-initial_backoff_secs = 2
-max_backoff_secs = 60
-"#,
-        id = q(unit.as_str()),
-        name = q(name),
-        chain = q(&format!("../pki/certs/{leaf}.chain.pem")),
-        key = q(&format!("../pki/certs/{leaf}.key.pem")),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +265,14 @@ mod tests {
     fn names_follow_official_style() {
         assert_eq!(lower_first("Phường Trấn Biên"), "phường Trấn Biên");
         assert_eq!(lower_first("Xã Long Phước"), "xã Long Phước");
-        assert_eq!(q("a \"b\""), r#""a \"b\"""#);
+    }
+
+    #[test]
+    fn every_demo_unit_is_known_or_named() {
+        let units = AdminUnits::embedded();
+        for (code, name) in NODES {
+            let id = unit(code).unwrap();
+            assert!(name.is_some() || units.get(&id).is_some(), "{code}");
+        }
     }
 }
