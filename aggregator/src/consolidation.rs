@@ -1,5 +1,6 @@
 //! The consolidated report an aggregator sends up: the latest version of every annual report
-//! received for a period, rolled up to this aggregator's unit (`reports::consolidate`, with the
+//! received for a period, and of every child aggregator's consolidated report (which then
+//! stands for its subtree: the national report is built from the provinces'), rolled up to this aggregator's unit (`reports::consolidate`, with the
 //! registry's successions so merged units count under their successors), timeliness judged on
 //! the first receipts (`reports::timeliness`), the expected units taken from the registry (the
 //! direct children valid on the period's last day; without a registry, the units that
@@ -98,8 +99,17 @@ pub struct Latest {
 /// The latest version of each annual report of `period`, one per unit (the most recently
 /// received when a unit filed several report ids), in one query.
 pub fn latest_annual(conn: &mut AnyConn, period: ReportingPeriod) -> QueryResult<Vec<Latest>> {
+    latest_of(conn, ReportKind::AnnualReport, period)
+}
+
+/// The same for any kind.
+pub fn latest_of(
+    conn: &mut AnyConn,
+    kind: ReportKind,
+    period: ReportingPeriod,
+) -> QueryResult<Vec<Latest>> {
     let rows: Vec<ReceivedRow> = node::dispatch!(conn, |conn| rtable::table
-        .filter(rtable::kind.eq(ReportKind::AnnualReport.code()))
+        .filter(rtable::kind.eq(kind.code()))
         .filter(rtable::period.eq(period.to_string()))
         .select(ReceivedRow::as_select())
         .load(conn))?;
@@ -139,7 +149,33 @@ pub fn build(
     scope: &UnitId,
     period: ReportingPeriod,
 ) -> anyhow::Result<Built> {
-    let rows = latest_annual(conn, period)?;
+    // Reports count for the direct child of the scope they sit under.
+    let child_of = |u: &UnitId| -> Option<UnitId> {
+        let mut cur = u.clone();
+        while let Some(p) = cur.parent() {
+            if &p == scope {
+                return Some(cur);
+            }
+            cur = p;
+        }
+        None
+    };
+    // A child aggregator's consolidated report stands for its whole subtree: its units'
+    // annual reports (relayed here by a `[relay] forward` policy) are then not added again.
+    let consolidated: Vec<Latest> = latest_of(conn, ReportKind::ConsolidatedReport, period)?
+        .into_iter()
+        .filter(|l| UnitId::parse(&l.row.unit).is_ok_and(|u| u.parent().as_ref() == Some(scope)))
+        .collect();
+    let covered: std::collections::BTreeSet<String> =
+        consolidated.iter().map(|l| l.row.unit.clone()).collect();
+    let mut rows = latest_annual(conn, period)?;
+    rows.retain(|l| {
+        UnitId::parse(&l.row.unit)
+            .ok()
+            .and_then(|u| child_of(&u))
+            .is_none_or(|c| !covered.contains(c.as_str()))
+    });
+    rows.extend(consolidated);
     let successors = successor_map(conn)?;
     let mut sources = Vec::new();
     let mut first_receipts = BTreeMap::new();
@@ -151,7 +187,8 @@ pub fn build(
         let stored: Stored = serde_json::from_str(&r.envelope)
             .map_err(|e| anyhow!("stored report {}: {e}", r.report_id))?;
         let body = stored.body;
-        if body.payload.kind != ReportKind::AnnualReport.code() {
+        let figures = [ReportKind::AnnualReport, ReportKind::ConsolidatedReport];
+        if !figures.iter().any(|k| k.code() == body.payload.kind) {
             continue;
         }
         let unit = UnitId::parse(body.unit).map_err(|e| anyhow!("stored unit: {e}"))?;
@@ -189,17 +226,6 @@ pub fn build(
         .iter()
         .filter_map(|u| UnitId::parse(&u.id).ok())
         .collect();
-    // Reports count for the direct child of the scope they sit under.
-    let child_of = |u: &UnitId| -> Option<UnitId> {
-        let mut cur = u.clone();
-        while let Some(p) = cur.parent() {
-            if &p == scope {
-                return Some(cur);
-            }
-            cur = p;
-        }
-        None
-    };
     let mut firsts_by_child: BTreeMap<UnitId, DateTime<chrono::FixedOffset>> = BTreeMap::new();
     for (u, t) in &first_receipts {
         if let Some(ch) = child_of(u) {

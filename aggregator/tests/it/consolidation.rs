@@ -121,4 +121,17 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
             .unwrap();
     assert_eq!(rows[0].kind, "consolidated_report");
     assert_eq!(rows[0].unit, "75");
+
+    // The national report is built from the province's consolidated report.
+    let rules = config::rules::RuleBook::embedded().unwrap();
+    let built = aggregator::consolidation::build(
+        &mut national.pool.get().unwrap(),
+        rules,
+        &schema::UnitId::parse("VN").unwrap(),
+        schema::ReportingPeriod::Annual(2026),
+    )
+    .unwrap();
+    assert_eq!(built.report.units_reported, 1, "Đồng Nai reported");
+    assert_eq!(built.report.sources.len(), 1);
+    assert_eq!(built.report.sources.iter().next().unwrap().unit.as_str(), "75");
 }
