@@ -72,7 +72,8 @@ pub fn serve_aggregator(config: &Path) -> (Proc, u16) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
         .args(["serve", "--config"])
         .arg(config)
-        .env("RUST_LOG", "warn")
+        .env("BMNN_LOG", "warn")
+        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(log_file(&log))
@@ -125,7 +126,8 @@ pub fn spawn_pusher(node_config: &Path) -> Proc {
             "--test-threads=1",
         ])
         .env(PUSHER_ENV, node_config)
-        .env("RUST_LOG", "warn")
+        .env("BMNN_LOG", "warn")
+        .env("NO_COLOR", "1")
         // The child exits when this pipe closes, so it never outlives the test.
         .stdin(Stdio::piped())
         .stdout(log_file(&log))
@@ -142,6 +144,7 @@ pub fn run_pusher(config: &Path) -> ! {
         let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
         std::process::exit(0);
     });
+    node::cli::init_logging("warn");
     let settings = config::settings::NodeSettings::load(config).unwrap();
     let node = node::app::Node::open(settings).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
