@@ -1,0 +1,214 @@
+//! One run: a paced burst of incident reports from four communes while faults are injected at
+//! random moments, then every fault healed, then the end state checked — every submission
+//! stored exactly once at the province and at the nation, a receipt for each at its node, and
+//! the nation's receipt for each at the province.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::SeedableRng as _;
+
+use crate::faults;
+use crate::support::report::incident;
+use crate::tiers::{self, Tiers, UNITS};
+
+/// What a run does.
+pub struct Plan {
+    pub submissions: usize,
+    pub faults: usize,
+    /// Submissions queued per second (the burst lasts `submissions / rate` seconds).
+    pub rate: f64,
+    /// Whether a restarted process first makes its outbox due (`--retry-now`), or waits out
+    /// the leases its killed predecessor held.
+    pub retry_now: bool,
+    /// How long the tiers may take to settle after the last fault.
+    pub settle: Duration,
+}
+
+/// Sets the flag when dropped, so the burst stops if the test fails.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The seed: `BMNN_FAULT_SEED` to replay a schedule, else a fresh one.
+fn seed() -> u64 {
+    std::env::var("BMNN_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random)
+}
+
+pub fn run(name: &str, plan: Plan) {
+    let seed = seed();
+    eprintln!("{name}: seed {seed} (replay the schedule with BMNN_FAULT_SEED={seed})");
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut tiers = Tiers::start();
+    let span = Duration::from_secs_f64(plan.submissions as f64 / plan.rate);
+    let schedule = faults::schedule(&mut rng, plan.faults, span, tiers.nodes.len());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stop = StopOnDrop(stop.clone());
+    let handles: Vec<node::app::Node> = tiers.nodes.iter().map(|n| n.node.clone()).collect();
+    let (n, rate) = (plan.submissions, plan.rate);
+    let burst = std::thread::spawn(move || {
+        let t0 = Instant::now();
+        let mut ids = vec![Vec::new(); handles.len()];
+        for i in 0..n {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            // Pacing the load, so the faults fall during the burst.
+            let due = Duration::from_secs_f64(i as f64 / rate);
+            if let Some(wait) = due.checked_sub(t0.elapsed()) {
+                std::thread::sleep(wait);
+            }
+            let k = i % handles.len();
+            ids[k].push(tiers::queue(&handles[k], incident(UNITS[k])));
+        }
+        ids
+    });
+
+    let t0 = Instant::now();
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for (at, fault) in &schedule {
+        if let Some(wait) = at.checked_sub(t0.elapsed()) {
+            std::thread::sleep(wait); // the fault's random moment
+        }
+        faults::inject(&mut tiers, fault, plan.retry_now);
+        *tally.entry(fault.kind()).or_default() += 1;
+    }
+    faults::all_running(&mut tiers);
+    let ids = burst.join().expect("the burst of submissions");
+    let faults_done = t0.elapsed();
+    let cuts = tiers.province.proxy.cuts_done() + tiers.nation.proxy.cuts_done();
+
+    let context = format!("seed {seed}; logs: {}", tiers.logs());
+    let settled = settle(&tiers, &ids, plan.settle, &context);
+    check(&tiers, &ids, &context);
+    eprintln!(
+        "{name}: {n} submissions, {} faults {tally:?} ({cuts} connections cut), \
+         burst and faults {faults_done:.1?}, settled {settled:.1?} later, {:.1?} in all",
+        schedule.len(),
+        started.elapsed()
+    );
+}
+
+/// Counts at each tier.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    province: i64,
+    nation: i64,
+    relay_receipts: i64,
+    node_receipts: Vec<i64>,
+}
+
+fn counts(
+    tiers: &Tiers,
+    province: &aggregator::store::DbPool,
+    nation: &aggregator::store::DbPool,
+    relay: &node::db::DbPool,
+) -> Counts {
+    use aggregator::store::received;
+    Counts {
+        province: received::count(&mut province.get().unwrap()).unwrap(),
+        nation: received::count(&mut nation.get().unwrap()).unwrap(),
+        relay_receipts: node::db::receipts::count(&mut relay.get().unwrap()).unwrap(),
+        node_receipts: tiers
+            .nodes
+            .iter()
+            .map(|s| node::db::receipts::count(&mut s.node.pool.get().unwrap()).unwrap())
+            .collect(),
+    }
+}
+
+/// Polls the counts until every tier holds everything; how long that took.
+fn settle(tiers: &Tiers, ids: &[Vec<String>], timeout: Duration, context: &str) -> Duration {
+    let want = Counts {
+        province: ids.iter().map(Vec::len).sum::<usize>() as i64,
+        nation: ids.iter().map(Vec::len).sum::<usize>() as i64,
+        relay_receipts: ids.iter().map(Vec::len).sum::<usize>() as i64,
+        node_receipts: ids.iter().map(|v| v.len() as i64).collect(),
+    };
+    let (province, nation) = (tiers.province.store(), tiers.nation.store());
+    let relay = node::db::open(&tiers.province.relay_db()).unwrap();
+    let start = Instant::now();
+    loop {
+        let now = counts(tiers, &province, &nation, &relay);
+        if now == want {
+            return start.elapsed();
+        }
+        if start.elapsed() > timeout {
+            panic!(
+                "not settled after {timeout:?}: {now:?}, want {want:?}\n{context}\n{}",
+                tails(tiers)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Each report once at each tier, one receipt for it at its node and at the province, every
+/// outbox row delivered.
+fn check(tiers: &Tiers, ids: &[Vec<String>], context: &str) {
+    use aggregator::store::received;
+    let (province, nation) = (tiers.province.store(), tiers.nation.store());
+    let relay = node::db::open(&tiers.province.relay_db()).unwrap();
+    let (mut p, mut v, mut r) = (
+        province.get().unwrap(),
+        nation.get().unwrap(),
+        relay.get().unwrap(),
+    );
+    let total: usize = ids.iter().map(Vec::len).sum();
+    for (side, ids) in tiers.nodes.iter().zip(ids) {
+        let mut own = side.node.pool.get().unwrap();
+        for id in ids {
+            let at_province = received::versions(&mut p, id).unwrap();
+            assert_eq!(at_province.len(), 1, "{id} at the province; {context}");
+            assert_eq!(at_province[0].unit, side.unit);
+            let at_nation = received::versions(&mut v, id).unwrap();
+            assert_eq!(at_nation.len(), 1, "{id} at the nation; {context}");
+            assert_eq!(at_nation[0].peer, "75", "relayed by the province");
+            assert_eq!(at_nation[0].digest, at_province[0].digest);
+            let receipts = node::db::receipts::for_report(&mut own, id).unwrap();
+            assert_eq!(receipts.len(), 1, "{id}'s receipt at {}", side.unit);
+            let relayed = node::db::receipts::for_report(&mut r, id).unwrap();
+            assert_eq!(relayed.len(), 1, "the nation's receipt for {id}");
+        }
+        let outbox = node::db::outbox::counts(&mut own).unwrap();
+        assert_eq!(
+            outbox,
+            vec![("delivered".to_string(), ids.len() as i64)],
+            "{}'s outbox",
+            side.unit
+        );
+    }
+    let outbox = node::db::outbox::counts(&mut r).unwrap();
+    assert_eq!(
+        outbox,
+        vec![("delivered".to_string(), total as i64)],
+        "the province's relay outbox"
+    );
+}
+
+/// The last lines of every process's log.
+fn tails(tiers: &Tiers) -> String {
+    tiers
+        .logs()
+        .split(", ")
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+            format!("--- {path}\n{tail}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

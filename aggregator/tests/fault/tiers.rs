@@ -1,0 +1,251 @@
+//! Three tiers as real processes with a fault proxy in front of each aggregator:
+//!
+//! ```text
+//! pusher processes ─▶ proxy ─▶ bmnn-aggregator (75) ─relay─▶ proxy ─▶ bmnn-aggregator (VN)
+//! ```
+//!
+//! The PKI comes from the shared test support (`Federation`); the aggregators' settings are
+//! written here (SQLite stores, a rate limit high enough not to matter, short backoffs), and
+//! the nodes' by `Federation::node`, pointing at the province's proxy.
+
+use std::path::PathBuf;
+
+use config::pki::{CaDir, LeafRequest, Overwrite};
+use config::settings::AggregatorSettings;
+use schema::{Envelope, Submission, UnitId};
+
+use crate::procs::{self, Proc};
+use crate::proxy::FaultProxy;
+use crate::support::federation::Federation;
+
+/// The communes of Đồng Nai whose nodes report in the burst.
+pub const UNITS: [&str; 4] = ["75.26041", "75.25195", "75.25210", "75.25217"];
+
+/// One aggregator process behind its proxy.
+pub struct Tier {
+    pub name: &'static str,
+    pub config: PathBuf,
+    pub proc: Proc,
+    pub proxy: FaultProxy,
+    pub settings: AggregatorSettings,
+}
+
+impl Tier {
+    fn start(name: &'static str, config: PathBuf) -> Self {
+        let settings = AggregatorSettings::load_from(&config, std::iter::empty()).unwrap();
+        let (proc, port) = procs::serve_aggregator(&config);
+        Self {
+            name,
+            config,
+            proc,
+            proxy: FaultProxy::start(port),
+            settings,
+        }
+    }
+
+    /// kill -9 (the proxy stays: the peers see refused connections).
+    pub fn kill9(&mut self) {
+        self.proc.kill9();
+    }
+
+    /// Starts it again on a new port and points the proxy at it. With `retry_now`, first makes
+    /// every pending row of its relay outbox due, as `bmnn-node push --retry-now` does for a
+    /// node: rows a killed pusher had claimed otherwise wait out their lease (120 s).
+    pub fn restart(&mut self, retry_now: bool) {
+        assert!(
+            !self.proc.running(),
+            "{} restarted while running",
+            self.name
+        );
+        let relay = self.relay_db();
+        if retry_now && relay.exists() {
+            make_all_due(&node::db::open(&relay).unwrap());
+        }
+        let (proc, port) = procs::serve_aggregator(&self.config);
+        self.proc = proc_with_kills(proc, &self.proc);
+        self.proxy.retarget(port);
+    }
+
+    /// Its store of received submissions (opened from the test process).
+    pub fn store(&self) -> aggregator::store::DbPool {
+        aggregator::store::open_url(&aggregator::store::database_url(&self.settings)).unwrap()
+    }
+
+    /// The relay's node store (outbox towards the parent, the parent's receipts).
+    pub fn relay_db(&self) -> PathBuf {
+        self.settings.node.data_dir.join("relay.db")
+    }
+}
+
+fn proc_with_kills(mut new: Proc, old: &Proc) -> Proc {
+    new.kills = old.kills;
+    new
+}
+
+/// Makes every pending outbox row due now (`bmnn-node push --retry-now`).
+pub fn make_all_due(pool: &node::db::DbPool) {
+    node::db::outbox::make_all_due(&mut pool.get().unwrap(), node::db::now()).unwrap();
+}
+
+/// One commune's node: the test's handle on its store (to sign and queue), and its pusher.
+pub struct NodeSide {
+    pub unit: &'static str,
+    pub config: PathBuf,
+    pub node: node::app::Node,
+    pub pusher: Proc,
+}
+
+impl NodeSide {
+    /// Starts a new pusher after a kill (after `--retry-now` if asked).
+    pub fn restart(&mut self, retry_now: bool) {
+        assert!(
+            !self.pusher.running(),
+            "{}'s pusher restarted while running",
+            self.unit
+        );
+        if retry_now {
+            make_all_due(&self.node.pool);
+        }
+        self.pusher = proc_with_kills(procs::spawn_pusher(&self.config), &self.pusher);
+    }
+}
+
+/// Signs `sub` with the node's key and queues it, as the head's approval does.
+pub fn queue(node: &node::app::Node, sub: Submission) -> String {
+    let env = Envelope::sign(sub, &node.signer).unwrap();
+    node::queue::queue_envelope(
+        &mut node.pool.get().unwrap(),
+        &env,
+        "lanhdao",
+        &node.settings.upstream,
+        node.settings.outbox.max_queue,
+    )
+    .unwrap();
+    env.body.report_id.to_string()
+}
+
+/// The whole federation. Fields drop in order: nodes' pushers, then the province, the nation,
+/// and last the directory that holds them all.
+pub struct Tiers {
+    pub nodes: Vec<NodeSide>,
+    pub province: Tier,
+    pub nation: Tier,
+    pub fed: Federation,
+}
+
+impl Tiers {
+    pub fn start() -> Self {
+        let fed = Federation::new();
+        let nation = Tier::start("nation", write_aggregator(&fed, "VN", &fed.cavn, None));
+        let province = Tier::start(
+            "province",
+            write_aggregator(&fed, "75", &fed.ca75, Some(nation.proxy.port)),
+        );
+        let nodes = UNITS
+            .iter()
+            .map(|&unit| {
+                let inst = fed.node(unit, province.proxy.port);
+                let node = inst.open();
+                let pusher = procs::spawn_pusher(&inst.config);
+                NodeSide {
+                    unit,
+                    config: inst.config,
+                    node,
+                    pusher,
+                }
+            })
+            .collect();
+        Self {
+            nodes,
+            province,
+            nation,
+            fed,
+        }
+    }
+
+    /// Where the processes' logs are, for failure messages.
+    pub fn logs(&self) -> String {
+        let mut out = vec![
+            self.province.proc.log.display().to_string(),
+            self.nation.proc.log.display().to_string(),
+        ];
+        out.extend(
+            self.nodes
+                .iter()
+                .map(|n| n.pusher.log.display().to_string()),
+        );
+        out.join(", ")
+    }
+}
+
+impl Drop for Tiers {
+    /// On failure, keeps the directory (stores, settings, logs) for a look.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let dir = std::mem::replace(&mut self.fed.dir, tempfile::tempdir().unwrap());
+            eprintln!(
+                "fault test: stores and logs kept in {}",
+                dir.keep().display()
+            );
+        }
+    }
+}
+
+/// Writes the settings of `unit`'s aggregator (leaf from `ca`), relaying to `upstream` (a
+/// loopback port) if given.
+fn write_aggregator(fed: &Federation, unit: &str, ca: &CaDir, upstream: Option<u16>) -> PathBuf {
+    let home = fed.dir.path().join(format!("aggregator-{unit}"));
+    let leaf = ca
+        .issue_leaf(
+            &LeafRequest::aggregator(UnitId::parse(unit).unwrap())
+                .with_ip("127.0.0.1".parse().unwrap()),
+            &home.join("pki"),
+            "aggregator",
+            Overwrite::Refuse,
+        )
+        .unwrap();
+    let upstream = upstream.map_or(String::new(), |port| {
+        format!(
+            r#"[[upstream]]
+name = "Bộ Công an (A03)"
+url = "https://127.0.0.1:{port}/"
+max_classification = "toi_mat"
+timeout_secs = 5
+
+[outbox]
+initial_backoff_secs = 1
+max_backoff_secs = 2
+"#
+        )
+    });
+    let toml = format!(
+        r#"[unit]
+id = "{unit}"
+name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước"
+
+[node]
+data_dir = "data"
+listen = "127.0.0.1:0"
+
+[tls]
+cert_chain = "{chain}"
+key = "{key}"
+trust_root = "{root}"
+crl = "{crl}"
+
+{upstream}
+[server]
+listen = "127.0.0.1:0"
+max_body_bytes = 1048576
+rate_per_second = 100000
+rate_burst = 100000
+"#,
+        chain = leaf.chain.display(),
+        key = leaf.key.display(),
+        root = fed.root.cert_path().display(),
+        crl = ca.crl_path().display(),
+    );
+    let config = home.join("aggregator.toml");
+    std::fs::write(&config, toml).unwrap();
+    config
+}
