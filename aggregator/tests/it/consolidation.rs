@@ -133,5 +133,8 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
     .unwrap();
     assert_eq!(built.report.units_reported, 1, "Đồng Nai reported");
     assert_eq!(built.report.sources.len(), 1);
-    assert_eq!(built.report.sources.iter().next().unwrap().unit.as_str(), "75");
+    assert_eq!(
+        built.report.sources.iter().next().unwrap().unit.as_str(),
+        "75"
+    );
 }
