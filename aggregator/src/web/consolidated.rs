@@ -57,7 +57,7 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
                 "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
             ))
             .body(doc.to_html().map_err(|e| fail(e.to_string()))?)),
-        "docx" => Ok(download(
+        "docx" => Ok(super::download(
             doc.to_docx().map_err(|e| fail(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             &format!("{file}.docx"),
@@ -72,13 +72,13 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
                     tables.len().saturating_sub(1)
                 ))
             })?;
-            Ok(download(
+            Ok(super::download(
                 t.to_csv().map_err(|e| fail(e.to_string()))?,
                 "text/csv; charset=utf-8",
                 &format!("{file}-bang-{}.csv", q.bang),
             ))
         }
-        "xlsx" => Ok(download(
+        "xlsx" => Ok(super::download(
             reports::table::to_xlsx(&reports::report::report_tables(&input))
                 .map_err(|e| fail(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -88,16 +88,6 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
             "Định dạng `{other}` không có: chọn html, docx, xlsx hoặc csv."
         ))),
     }
-}
-
-fn download(bytes: Vec<u8>, mime: &str, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, mime))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(bytes)
 }
 
 /// The report's input from the store: the consolidation, and one summary per child.

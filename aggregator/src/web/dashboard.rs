@@ -59,16 +59,7 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
             "Khoảng năm không hợp lệ (tối đa 20 năm).".into(),
         ));
     }
-    let area = if q.khu_vuc.trim().is_empty() {
-        ui.unit.clone()
-    } else {
-        UnitId::parse(q.khu_vuc.trim())
-            .ok()
-            .filter(|a| ui.unit.contains(a))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!("Khu vực `{}` không thuộc phạm vi.", q.khu_vuc))
-            })?
-    };
+    let area = super::area(&ui, &q.khu_vuc)?;
     let only = match q.vi_pham.as_str() {
         "" => None,
         code => Some(

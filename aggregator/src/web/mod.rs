@@ -70,6 +70,29 @@ fn nav() -> Nav {
     ])
 }
 
+/// The `khu_vuc` parameter of a page: this aggregator's unit when empty, otherwise a unit of
+/// its subtree.
+pub fn area(ui: &Ui, raw: &str) -> Result<UnitId, WebError> {
+    if raw.trim().is_empty() {
+        return Ok(ui.unit.clone());
+    }
+    UnitId::parse(raw.trim())
+        .ok()
+        .filter(|a| ui.unit.contains(a))
+        .ok_or_else(|| WebError::BadRequest(format!("Khu vực `{raw}` không thuộc phạm vi.")))
+}
+
+/// A file to download (CSV, XLSX, DOCX), named `name`.
+pub fn download(bytes: Vec<u8>, mime: &str, name: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, mime))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes)
+}
+
 /// Runs a blocking job on the aggregator's store.
 pub async fn db<T, F>(ui: &Ui, f: F) -> Result<T, WebError>
 where

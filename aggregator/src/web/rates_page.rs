@@ -3,8 +3,7 @@
 //! received, on time, late, missing, not yet due, exempt, and the two rates (never above
 //! 100 %), by child area with drill-down to units; exported as CSV and XLSX.
 
-use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use maud::html;
 use node::web::error::{WebError, WebResult};
 use node::web::layout;
@@ -45,16 +44,7 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
         ReportKind::parse(&q.loai)
             .map_err(|_| WebError::BadRequest(format!("Loại báo cáo `{}` không có.", q.loai)))?
     };
-    let area = if q.khu_vuc.trim().is_empty() {
-        ui.unit.clone()
-    } else {
-        UnitId::parse(q.khu_vuc.trim())
-            .ok()
-            .filter(|a| ui.unit.contains(a))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!("Khu vực `{}` không thuộc phạm vi.", q.khu_vuc))
-            })?
-    };
+    let area = super::area(&ui, &q.khu_vuc)?;
     let units = q.xem == "don-vi";
     let query = RateQuery {
         area: area.clone(),
@@ -84,12 +74,12 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
     );
     let fail = |e: String| WebError::Internal(anyhow::anyhow!(e));
     match q.dang.as_str() {
-        "csv" => Ok(download(
+        "csv" => Ok(super::download(
             table.to_csv().map_err(|e| fail(e.to_string()))?,
             "text/csv; charset=utf-8",
             &format!("{file}.csv"),
         )),
-        "xlsx" => Ok(download(
+        "xlsx" => Ok(super::download(
             reports::table::to_xlsx(&[as_table(&table, kind, year)])
                 .map_err(|e| fail(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -181,14 +171,4 @@ fn as_table(t: &RateTable, kind: ReportKind, year: i32) -> Table {
         rows: t.rows.iter().map(cells).collect(),
         totals: Some(cells(&t.total)),
     }
-}
-
-fn download(bytes: Vec<u8>, mime: &str, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, mime))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(bytes)
 }
