@@ -236,9 +236,9 @@ impl UnitTree {
 
 /// Depth of every node; a parent loop is an error.
 fn set_depths(nodes: &mut [Node]) -> Result<(), RatesError> {
-    const TODO: u32 = u32::MAX;
+    const UNSET: u32 = u32::MAX;
     for n in nodes.iter_mut() {
-        n.depth = TODO;
+        n.depth = UNSET;
     }
     let mut path = Vec::new();
     for start in 0..nodes.len() {
@@ -246,7 +246,7 @@ fn set_depths(nodes: &mut [Node]) -> Result<(), RatesError> {
         // Walk up until a node with a known depth (or a root), then assign on the way back.
         let base = loop {
             let n = &nodes[cur as usize];
-            if n.depth != TODO {
+            if n.depth != UNSET {
                 break n.depth + 1;
             }
             if path.len() > nodes.len() {
@@ -273,9 +273,9 @@ fn positions(
     main_successor: &[Option<u32>],
     units: &[UnitRecord],
 ) -> Result<(Vec<u32>, Vec<u32>), RatesError> {
-    const TODO: u32 = u32::MAX;
+    const UNSET: u32 = u32::MAX;
     let n = main_successor.len();
-    let mut position = vec![TODO; n];
+    let mut position = vec![UNSET; n];
     // Height: steps to the end of the chain; sorting by decreasing height puts every
     // predecessor (one step further from the end) before its successor.
     let mut height = vec![0u32; n];
@@ -283,7 +283,7 @@ fn positions(
     for start in 0..n {
         let mut cur = start as u32;
         let (end, base) = loop {
-            if position[cur as usize] != TODO {
+            if position[cur as usize] != UNSET {
                 break (position[cur as usize], height[cur as usize]);
             }
             if path.len() > n {
