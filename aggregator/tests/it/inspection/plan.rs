@@ -244,4 +244,18 @@ fn plan_for_dong_nai_writes_documents_calendars_and_notices_reproducibly() {
         &agg.config,
     );
     assert!(!ok && text.contains("not empty"), "{text}");
+
+    // On its due day the schedule queues each notice's mail, once.
+    let other = notices.iter().find(|n| n.unit != first.unit).unwrap();
+    let settings =
+        config::settings::AggregatorSettings::load_from(&agg.config, std::iter::empty()).unwrap();
+    let due_that_day = inspection::notices_due(&mut c, other.due_on).unwrap().len();
+    let q = aggregator::inspection::mailing::queue(&mut c, &settings, other.due_on).unwrap();
+    assert_eq!(q.notices, due_that_day);
+    let mails = aggregator::mail::queue::all(&mut c).unwrap();
+    assert!(mails.iter().any(|m| m.audience == "inspection_notice"
+        && m.unit.as_deref() == Some(other.unit.as_str())
+        && m.recipients.contains(other.recipient.as_deref().unwrap())));
+    let again = aggregator::inspection::mailing::queue(&mut c, &settings, other.due_on).unwrap();
+    assert_eq!(again.notices, 0, "never twice");
 }
