@@ -217,6 +217,12 @@ impl Pusher {
     /// 30 s) or until woken by a new report.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
+        // Rows claimed by a sender that died (kill -9, power loss) would otherwise wait out
+        // their lease: on start, everything pending is due. A row another live sender holds
+        // may go twice; the receiver stores it once and answers `duplicate`.
+        if let Err(e) = self.db(|c| Ok(outbox::make_all_due(c, db::now())?)).await {
+            tracing::error!("outbox: cannot release the claims of a previous run: {e:#}");
+        }
         loop {
             if let Err(e) = self.push_once().await {
                 tracing::error!("outbox: {e:#}");

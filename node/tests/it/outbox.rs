@@ -340,3 +340,38 @@ fn full_queue_refuses_new_reports_but_always_takes_incidents() {
     .unwrap();
     assert_eq!(inst.outbox_counts(&node).get("pending"), Some(&2));
 }
+
+#[test]
+fn a_new_pusher_takes_over_rows_claimed_by_a_killed_one_without_waiting_for_the_lease() {
+    let fed = Federation::new();
+    let port = free_port();
+    let inst = fed.node(UNIT, port, "mat");
+    let node = inst.open();
+    inst.queue(&node, annual(2));
+    // A sender claimed both rows for two minutes, then died.
+    let claimed = node::db::outbox::claim_due(
+        &mut node.pool.get().unwrap(),
+        node::db::now(),
+        chrono::Duration::minutes(2),
+        10,
+    )
+    .unwrap();
+    assert_eq!(claimed.len(), 2);
+    let recv = Receiver::start(&fed.aggregator_tls(), port);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let pusher = rt.spawn(node.pusher.clone().run(async {
+        let _ = stopped.await;
+    }));
+    wait_until(Duration::from_secs(20), "both delivered", || {
+        receipts(&node) == 2
+    });
+    assert_eq!(recv.stored(), 2);
+    let _ = stop.send(());
+    rt.block_on(pusher).unwrap();
+    recv.stop();
+}
