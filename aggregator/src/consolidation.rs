@@ -2,7 +2,8 @@
 //! received for a period, and of every child aggregator's consolidated report (which then
 //! stands for its subtree: the national report is built from the provinces'), rolled up to this aggregator's unit (`reports::consolidate`, with the
 //! registry's successions so merged units count under their successors), timeliness judged on
-//! the first receipts (`reports::timeliness`), the expected units taken from the registry (the
+//! the first receipts (`reports::timeliness`), violations from the incident reports, inspection
+//! results and children's consolidated reports, the expected units taken from the registry (the
 //! direct children valid on the period's last day; without a registry, the units that
 //! reported), and provenance (every source's id, unit and digest). Sections a–d carry a
 //! generated summary for now; compiling the children's narratives belongs to the reports issue.
@@ -48,6 +49,49 @@ struct StoredFigures<'a> {
     indicators: Vec<StoredIndicator<'a>>,
     #[serde(default)]
     incidents: Vec<serde::de::IgnoredAny>,
+    /// A consolidated report's counts, or an incident report's kinds.
+    #[serde(borrow, default)]
+    violations: Vec<StoredViolation<'a>>,
+    /// An inspection result's findings.
+    #[serde(borrow, default)]
+    findings: Vec<StoredFinding<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredViolation<'a> {
+    Count { kind: &'a str, count: u64 },
+    Kind(&'a str),
+}
+
+#[derive(serde::Deserialize)]
+struct StoredFinding<'a> {
+    kind: &'a str,
+    occurrences: u32,
+}
+
+impl StoredFigures<'_> {
+    /// Violations by kind: counted, listed (one each) or found (by occurrences).
+    fn violations(&self) -> anyhow::Result<Vec<(ViolationKind, u64)>> {
+        let kind = |code: &str| {
+            ViolationKind::ALL
+                .iter()
+                .copied()
+                .find(|k| k.code() == code)
+                .ok_or_else(|| anyhow!("stored violation kind `{code}` is unknown"))
+        };
+        let mut out = Vec::new();
+        for v in &self.violations {
+            out.push(match v {
+                StoredViolation::Count { kind: k, count } => (kind(k)?, *count),
+                StoredViolation::Kind(k) => (kind(k)?, 1),
+            });
+        }
+        for f in &self.findings {
+            out.push((kind(f.kind)?, u64::from(f.occurrences.max(1))));
+        }
+        Ok(out)
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -108,6 +152,24 @@ pub fn latest_of(
     kind: ReportKind,
     period: ReportingPeriod,
 ) -> QueryResult<Vec<Latest>> {
+    let mut by_unit: BTreeMap<String, Latest> = BTreeMap::new();
+    for l in latest_versions(conn, kind, period)? {
+        let keep = by_unit
+            .get(&l.row.unit)
+            .is_none_or(|old| old.row.received_at < l.row.received_at);
+        if keep {
+            by_unit.insert(l.row.unit.clone(), l);
+        }
+    }
+    Ok(by_unit.into_values().collect())
+}
+
+/// The latest version of every report of `kind` and `period` (one per report id).
+pub fn latest_versions(
+    conn: &mut AnyConn,
+    kind: ReportKind,
+    period: ReportingPeriod,
+) -> QueryResult<Vec<Latest>> {
     let rows: Vec<ReceivedRow> = node::dispatch!(conn, |conn| rtable::table
         .filter(rtable::kind.eq(kind.code()))
         .filter(rtable::period.eq(period.to_string()))
@@ -117,7 +179,7 @@ pub fn latest_of(
     for r in rows {
         by_id.entry(r.report_id.clone()).or_default().push(r);
     }
-    let mut by_unit: BTreeMap<String, Latest> = BTreeMap::new();
+    let mut out = Vec::with_capacity(by_id.len());
     for versions in by_id.values() {
         let Some(l) = received::latest(versions) else {
             continue;
@@ -126,20 +188,12 @@ pub fn latest_of(
             .iter()
             .min_by_key(|v| DateTime::parse_from_rfc3339(&v.received_at).ok())
             .map_or_else(|| l.received_at.clone(), |v| v.received_at.clone());
-        let keep = by_unit
-            .get(&l.unit)
-            .is_none_or(|old| old.row.received_at < l.received_at);
-        if keep {
-            by_unit.insert(
-                l.unit.clone(),
-                Latest {
-                    row: l.clone(),
-                    first_received_at: first,
-                },
-            );
-        }
+        out.push(Latest {
+            row: l.clone(),
+            first_received_at: first,
+        });
     }
-    Ok(by_unit.into_values().collect())
+    Ok(out)
 }
 
 /// Builds the consolidated report of `scope` for `period` from what this aggregator stored.
@@ -168,14 +222,37 @@ pub fn build(
         .collect();
     let covered: std::collections::BTreeSet<String> =
         consolidated.iter().map(|l| l.row.unit.clone()).collect();
-    let mut rows = latest_annual(conn, period)?;
-    rows.retain(|l| {
+    let outside_covered = |l: &Latest| {
         UnitId::parse(&l.row.unit)
             .ok()
             .and_then(|u| child_of(&u))
             .is_none_or(|c| !covered.contains(c.as_str()))
-    });
+    };
+    let mut rows = latest_annual(conn, period)?;
+    rows.retain(outside_covered);
     rows.extend(consolidated);
+    // Incident reports and inspection results add their violations, with provenance; a unit
+    // may file many, so they are not consolidation sources (one per unit).
+    let mut extra_violations: BTreeMap<ViolationKind, u64> = BTreeMap::new();
+    let mut extra_sources = Vec::new();
+    for kind in [ReportKind::IncidentReport, ReportKind::InspectionResult] {
+        for l in latest_versions(conn, kind, period)?
+            .iter()
+            .filter(|l| outside_covered(l))
+        {
+            let stored: Stored = serde_json::from_str(&l.row.envelope)
+                .map_err(|e| anyhow!("stored report {}: {e}", l.row.report_id))?;
+            for (k, n) in stored.body.payload.content.violations()? {
+                *extra_violations.entry(k).or_default() += n;
+            }
+            extra_sources.push(SourceRef {
+                report_id: ReportId::parse(&l.row.report_id)
+                    .map_err(|e| anyhow!("stored report id: {e}"))?,
+                unit: UnitId::parse(&l.row.unit).map_err(|e| anyhow!("stored unit: {e}"))?,
+                digest: Digest::parse(&l.row.digest).map_err(|e| anyhow!("stored digest: {e}"))?,
+            });
+        }
+    }
     let successors = successor_map(conn)?;
     let mut sources = Vec::new();
     let mut first_receipts = BTreeMap::new();
@@ -204,7 +281,7 @@ pub fn build(
                 .iter()
                 .map(|i| Ok((IndicatorCode::parse(i.code)?, i.value)))
                 .collect::<Result<_, FieldError>>()?,
-            violations: Vec::new(),
+            violations: body.payload.content.violations()?,
             incidents: body.payload.content.incidents.len() as u64,
         });
         let first = DateTime::parse_from_rfc3339(first_received_at)
@@ -275,7 +352,15 @@ pub fn build(
                 })
                 .collect::<Result<Vec<_>, FieldError>>()?,
         )?,
-        violations: BoundedVec::empty(),
+        violations: BoundedVec::parse({
+            let mut all = totals.violations.clone();
+            for (k, n) in &extra_violations {
+                *all.entry(*k).or_default() += n;
+            }
+            all.into_iter()
+                .map(|(kind, count)| ViolationCount { kind, count })
+                .collect()
+        })?,
         units_expected: expected.len() as u32,
         units_reported: (expected.len() - missing.len()) as u32,
         units_on_time: timeliness.on_time() as u32,
@@ -289,6 +374,7 @@ pub fn build(
                     unit: p.unit.clone(),
                     digest: p.digest.clone(),
                 })
+                .chain(extra_sources)
                 .collect(),
         )?,
     };

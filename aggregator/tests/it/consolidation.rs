@@ -4,6 +4,7 @@
 
 use config::rules::RuleBook;
 use node::tls::TlsMaterial;
+use schema::ViolationKind;
 use schema::*;
 
 use crate::support::federation::{client, post, Federation};
@@ -94,7 +95,15 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
     let inst = fed.node("75.26041", province.port);
     let node = inst.open();
     inst.queue(&node, annual("75.26041"));
-    assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().delivered, 1);
+    // An incident (one unlawful transmission): relayed to the nation at once, and counted in
+    // the province's consolidated violations.
+    inst.queue(&node, crate::support::report::incident("75.26041"));
+    assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().delivered, 2);
+    crate::support::wait_until(
+        std::time::Duration::from_secs(20),
+        "the incident at the nation",
+        || national.stored() == 1,
+    );
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
         .args(["consolidate", "--period", "2026", "--send", "--config"])
@@ -115,7 +124,7 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
         text.contains("75.26041: Đúng hạn") || text.contains("75.26041: Trễ"),
         "{text}"
     );
-    assert_eq!(national.stored(), 1);
+    assert_eq!(national.stored(), 2);
     let rows =
         aggregator::store::received::counts_by_kind_and_unit(&mut national.pool.get().unwrap())
             .unwrap();
@@ -132,7 +141,22 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
     )
     .unwrap();
     assert_eq!(built.report.units_reported, 1, "Đồng Nai reported");
-    assert_eq!(built.report.sources.len(), 1);
+    assert_eq!(
+        built.report.sources.len(),
+        1,
+        "the relayed incident is inside Đồng Nai's report"
+    );
+    let violations: Vec<(ViolationKind, u64)> = built
+        .report
+        .violations
+        .iter()
+        .map(|v| (v.kind, v.count))
+        .collect();
+    assert_eq!(
+        violations,
+        vec![(ViolationKind::UnlawfulTransmission, 1)],
+        "counted once, not again from the relayed incident"
+    );
     assert_eq!(
         built.report.sources.iter().next().unwrap().unit.as_str(),
         "75"
