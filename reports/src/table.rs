@@ -169,9 +169,11 @@ pub fn sheet_name(title: &str, index: usize, taken: &mut BTreeSet<String>) -> St
         })
         .collect();
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cleaned = cleaned.trim_matches('\'').trim().to_string();
+    // Excel refuses an apostrophe at either end; spaces may sit between them ("' '!").
+    let edge = |c: char| c == '\'' || c.is_whitespace();
+    let cleaned = cleaned.trim_matches(edge).to_string();
     let mut base: String = cleaned.chars().take(31).collect();
-    base = base.trim_end().trim_end_matches('\'').to_string();
+    base = base.trim_end_matches(edge).to_string();
     if base.is_empty() || base.eq_ignore_ascii_case("history") {
         base = format!("Bảng {}", index + 1);
     }

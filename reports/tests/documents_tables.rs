@@ -147,3 +147,12 @@ fn xlsx_has_one_sheet_per_table_with_legal_names() {
         .unwrap();
     assert!(shared.contains("Sở Nội vụ, tỉnh Đồng Nai") && shared.contains("Tổng cộng"));
 }
+
+/// Found by the property above: an apostrophe behind a replaced character.
+#[test]
+fn apostrophes_behind_replaced_characters_are_trimmed_too() {
+    let mut taken = BTreeSet::new();
+    let n = sheet_name("'*'!", 0, &mut taken);
+    assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n:?}");
+    assert_eq!(n, "!");
+}
