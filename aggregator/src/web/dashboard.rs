@@ -1,5 +1,5 @@
-//! `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=`: the steering committee's dashboard for an area
-//! and a span of years, optionally one violation kind: incidents per year (line), violations by
+//! `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=&cap=`: the steering committee's dashboard for an
+//! area and a span of years, optionally one violation kind and one tier of units: incidents per year (line), violations by
 //! kind per year (stacked bars), area × violation-kind heatmap, the on-time rate of the annual
 //! report per child area for the last year (bars) and the ten highest risk scores (bars), with
 //! the figures in a table. Violations come from the incident reports and inspection results
@@ -18,7 +18,7 @@ use node::web::layout;
 use node::web::session::Viewer;
 use reports::charts::{self, Heatmap, TimeSeries, ViolationSeries};
 use reports::rates::{Breakdown, RateQuery, StatusMatrix};
-use schema::{Payload, ReportKind, ReportingPeriod, UnitId, ViolationKind};
+use schema::{Payload, ReportKind, ReportingPeriod, Tier, UnitId, ViolationKind};
 use serde::Deserialize;
 
 use super::{db, Ui};
@@ -35,6 +35,9 @@ pub struct Query {
     khu_vuc: String,
     #[serde(default)]
     vi_pham: String,
+    /// Only units of this tier: `province`, `commune`, `agency`, `central`.
+    #[serde(default)]
+    cap: String,
 }
 
 /// The figures behind the charts.
@@ -60,6 +63,18 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
         ));
     }
     let area = super::area(&ui, &q.khu_vuc)?;
+    let tier = match q.cap.as_str() {
+        "" => None,
+        "province" => Some(Tier::Province),
+        "commune" => Some(Tier::Commune),
+        "agency" => Some(Tier::Agency),
+        "central" => Some(Tier::Central),
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "Cấp `{other}` không có: chọn province, commune, agency hoặc central."
+            )))
+        }
+    };
     let only = match q.vi_pham.as_str() {
         "" => None,
         code => Some(
@@ -73,8 +88,19 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
         ),
     };
     let (scope, name, a) = (ui.unit.clone(), ui.unit_name.clone(), area.clone());
+    let model = crate::inspection::risk_model(&ui.inspection).map_err(WebError::Internal)?;
     let f = db(&ui, move |c| {
-        figures(c, &scope, &name, &a, first..=last, only)
+        let mut f = figures(c, &scope, &name, &a, first..=last, only, tier)?;
+        let rules = config::rules::RuleBook::embedded()?;
+        let mut scores = crate::inspection::scores(c, rules, &model, &a, layout::today())?;
+        scores.retain(|s| tier.is_none_or(|t| s.unit.tier() == t));
+        scores.sort_by(|x, y| y.score.total.total_cmp(&x.score.total));
+        f.risk = scores
+            .into_iter()
+            .filter(|s| s.score.total > 0.0)
+            .map(|s| (s.name, s.score.total))
+            .collect();
+        Ok(f)
     })
     .await?;
     let labels: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
@@ -154,7 +180,7 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
             h,
         ))?,
     ];
-    let body = page(&area, first, last, only, &charts, &f);
+    let body = page(&area, (first, last), only, tier, &charts, &f);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((
@@ -166,12 +192,19 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
 
 fn page(
     area: &UnitId,
-    first: i32,
-    last: i32,
+    (first, last): (i32, i32),
     only: Option<ViolationKind>,
+    tier: Option<Tier>,
     charts: &[String],
     f: &Figures,
 ) -> Markup {
+    let tiers = [Tier::Province, Tier::Commune, Tier::Agency, Tier::Central];
+    let code = |t: Tier| match t {
+        Tier::Province => "province",
+        Tier::Commune => "commune",
+        Tier::Agency => "agency",
+        _ => "central",
+    };
     html! {
         h1 { "Tổng quan " code { (area) } " " (first) "–" (last) }
         form method="get" action=(DASHBOARD) .box {
@@ -182,6 +215,11 @@ fn page(
             select #vi_pham name="vi_pham" {
                 option value="" { "Tất cả" }
                 @for k in ViolationKind::ALL { option value=(k.code()) selected[only == Some(*k)] { (k.label_vi()) } }
+            }
+            " " label for="cap" { "Cấp " }
+            select #cap name="cap" {
+                option value="" { "Mọi cấp" }
+                @for t in tiers { option value=(code(t)) selected[tier == Some(t)] { (t.label_vi()) } }
             }
             " " button type="submit" { "Xem" }
         }
@@ -197,6 +235,13 @@ fn page(
                 }
             }
         }
+        h2 { "Điểm rủi ro cao nhất" }
+        table {
+            tr { th { "Đơn vị" } th { "Điểm" } }
+            @for (name, score) in f.risk.iter().take(10) {
+                tr { td { (name) } td { (format!("{score:.1}")) } }
+            }
+        }
     }
 }
 
@@ -208,6 +253,7 @@ fn figures(
     area: &UnitId,
     years: std::ops::RangeInclusive<i32>,
     only: Option<ViolationKind>,
+    tier: Option<Tier>,
 ) -> anyhow::Result<Figures> {
     let mut f = Figures::default();
     let child_of = |u: &UnitId| -> String {
@@ -238,7 +284,7 @@ fn figures(
                 ),
                 _ => continue,
             };
-            if !years.contains(&year) {
+            if !years.contains(&year) || tier.is_some_and(|t| env.body.unit.tier() != t) {
                 continue;
             }
             if kind == ReportKind::IncidentReport
@@ -255,8 +301,11 @@ fn figures(
             }
         }
     }
-    // This aggregator's own inspections.
-    for (y, kinds) in crate::inspection::violations_by_year(c, area)? {
+    // This aggregator's own inspections (all tiers: they are not kept by tier).
+    for (y, kinds) in crate::inspection::violations_by_year(c, area)?
+        .into_iter()
+        .filter(|_| tier.is_none())
+    {
         if !years.contains(&y) {
             continue;
         }
@@ -285,7 +334,7 @@ fn figures(
         area: area.clone(),
         kind: Some(ReportKind::AnnualReport),
         period: Some(ReportingPeriod::Annual(last)),
-        breakdown: Breakdown::Children,
+        breakdown: tier.map_or(Breakdown::Children, Breakdown::Tier),
     })?;
     f.on_time = table
         .rows

@@ -128,6 +128,28 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             other_kind.contains("<td>2026</td><td>0</td><td>0</td>"),
             "filtered by kind"
         );
+        assert!(
+            dash.contains("Điểm rủi ro cao nhất") && dash.contains("<td>Phường Trấn Biên</td>"),
+            "the commune with an incident has a risk score"
+        );
+        let agencies = officer
+            .get(format!("{base}/tong-quan?tu=2025&den=2026&cap=agency"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            agencies.contains("<td>2026</td><td>0</td><td>0</td>"),
+            "no agency had an incident"
+        );
+        let res = officer
+            .get(format!("{base}/tong-quan?cap=district"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
         // The consolidated report as the committee sends it up: HTML, DOCX, XLSX.
         let html = officer
