@@ -43,40 +43,19 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
         let officer = browser::logged_in(&base, "canbo", PASSWORD).await;
-        let inbox = officer
-            .get(format!("{base}/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let inbox = text(&officer, format!("{base}/")).await;
         assert!(inbox.contains("Hộp thư báo cáo"), "{inbox}");
         assert!(inbox.contains(UNIT));
         assert!(inbox.contains("Báo cáo sơ kết hằng năm"));
         assert!(inbox.contains("Báo cáo đột xuất"));
-        let only_annual = officer
-            .get(format!("{base}/?loai=annual_report&don_vi=75"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let only_annual = text(&officer, format!("{base}/?loai=annual_report&don_vi=75")).await;
         assert_eq!(
             only_annual.matches("Xem</a>").count(),
             1,
             "filtered by kind: {only_annual}"
         );
 
-        let unit = officer
-            .get(format!("{base}/don-vi/{UNIT}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let unit = text(&officer, format!("{base}/don-vi/{UNIT}")).await;
         assert!(unit.contains("Phường Trấn Biên"), "registry name: {unit}");
         assert_eq!(unit.matches("Xem</a>").count(), 2, "both reports listed");
 
@@ -114,16 +93,11 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             dash.contains("<td>2026</td><td>1</td><td>1</td>"),
             "one incident, one violation"
         );
-        let other_kind = officer
-            .get(format!(
-                "{base}/tong-quan?tu=2025&den=2026&vi_pham=leak_or_loss"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let other_kind = text(
+            &officer,
+            format!("{base}/tong-quan?tu=2025&den=2026&vi_pham=leak_or_loss"),
+        )
+        .await;
         assert!(
             other_kind.contains("<td>2026</td><td>0</td><td>0</td>"),
             "filtered by kind"
@@ -132,14 +106,11 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             dash.contains("Điểm rủi ro cao nhất") && dash.contains("<td>Phường Trấn Biên</td>"),
             "the commune with an incident has a risk score"
         );
-        let agencies = officer
-            .get(format!("{base}/tong-quan?tu=2025&den=2026&cap=agency"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let agencies = text(
+            &officer,
+            format!("{base}/tong-quan?tu=2025&den=2026&cap=agency"),
+        )
+        .await;
         assert!(
             agencies.contains("<td>2026</td><td>0</td><td>0</td>"),
             "no agency had an incident"
@@ -152,14 +123,7 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
         // The consolidated report as the committee sends it up: HTML, DOCX, XLSX.
-        let html = officer
-            .get(format!("{base}/bao-cao-tong-hop"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = text(&officer, format!("{base}/bao-cao-tong-hop")).await;
         for part in [
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "BÁO CÁO",
@@ -180,14 +144,7 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             let bytes = res.bytes().await.unwrap();
             assert_eq!(&bytes[..2], b"PK", "{format} is a zip package");
         }
-        let csv = officer
-            .get(format!("{base}/bao-cao-tong-hop?dang=csv&bang=0"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = text(&officer, format!("{base}/bao-cao-tong-hop?dang=csv&bang=0")).await;
         assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
         assert!(
             csv.contains(UNIT) || csv.contains("Phường Trấn Biên"),
@@ -206,14 +163,7 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
-        let registry = officer
-            .get(format!("{base}/danh-muc?cha=75&ngay=2026-01-01"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let registry = text(&officer, format!("{base}/danh-muc?cha=75&ngay=2026-01-01")).await;
         let names: Vec<&str> = registry
             .split("<td><a href=\"/don-vi/")
             .skip(1)
@@ -235,4 +185,9 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].actor, "lanhdao");
     assert_eq!(views[0].subject, inc.body.report_id.to_string());
+}
+
+/// The body of a page fetched by a logged-in client.
+async fn text(c: &reqwest::Client, url: String) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
 }
