@@ -2,39 +2,18 @@
 //! dissolved around the period, deadlines to the minute in Asia/Ho_Chi_Minh, lateness across
 //! holidays, refused input. Rates tables and exports: `rates_summary.rs`.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use config::rules::RuleBook;
+use chrono::NaiveDate;
 use reports::rates::{
-    dues_from_rules, Breakdown, Due, ExemptReason, Filer, ObligationStatus, RateQuery, RateRow,
-    RatesError, Receipt, Relation, StatusMatrix, Succession, UnitRecord, UnitTree,
+    dues_from_rules, Breakdown, Due, ExemptReason, Filer, ObligationStatus, RatesError, Receipt,
+    Relation, StatusMatrix, Succession, UnitRecord, UnitTree,
 };
-use schema::{ReportKind, ReportingPeriod, UnitId};
+use schema::{ReportKind, ReportingPeriod};
 
-const ANNUAL: ReportKind = ReportKind::AnnualReport;
-const Y2026: ReportingPeriod = ReportingPeriod::Annual(2026);
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn at(s: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(s).unwrap()
-}
-
-fn id(s: &str) -> UnitId {
-    UnitId::parse(s).unwrap()
-}
-
-fn rules() -> &'static RuleBook {
-    RuleBook::embedded().unwrap()
-}
+mod rates_support;
+use rates_support::*;
 
 fn unit(i: &str, name: &str, from: NaiveDate, to: Option<NaiveDate>) -> UnitRecord {
     UnitRecord::new(id(i), name, from, to)
-}
-
-fn old(i: &str, name: &str) -> UnitRecord {
-    unit(i, name, d(2020, 1, 1), None)
 }
 
 fn whole(from: &str, to: &str, on: NaiveDate) -> Succession {
@@ -45,34 +24,6 @@ fn whole(from: &str, to: &str, on: NaiveDate) -> Succession {
         relation: Relation::Whole,
     }
 }
-
-fn receipt(u: &str, kind: ReportKind, period: ReportingPeriod, t: &str) -> Receipt {
-    Receipt {
-        unit: id(u),
-        kind,
-        period,
-        received_at: at(t),
-    }
-}
-
-fn annual_dues() -> Vec<Due> {
-    dues_from_rules(rules(), &[ANNUAL], 2026..=2026).unwrap()
-}
-
-fn query(area: &str, breakdown: Breakdown) -> RateQuery {
-    RateQuery {
-        area: id(area),
-        kind: Some(ANNUAL),
-        period: Some(Y2026),
-        breakdown,
-    }
-}
-
-fn counts(r: &RateRow) -> (u64, u64, u64) {
-    (r.expected, r.received, r.on_time)
-}
-
-const AFTER: &str = "2027-01-31T12:00:00+07:00";
 
 #[test]
 fn the_rule_book_gives_dues_per_filer_class() {

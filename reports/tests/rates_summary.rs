@@ -1,65 +1,14 @@
 //! Reporting-rate tables on a two-province fixture: drill-down rows sum to the area totals at
 //! every level, rows sort in Vietnamese order, CSV export with a BOM and Vietnamese headers.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use config::rules::RuleBook;
 use reports::rates::{
-    dues_from_rules, Breakdown, Due, RateQuery, RateRow, RatesError, Receipt, StatusMatrix,
-    StatusRow, TableRow, UnitRecord, UnitTree,
+    Breakdown, RateQuery, RateRow, RatesError, StatusMatrix, StatusRow, TableRow, UnitTree,
 };
-use schema::{ReportKind, ReportingPeriod, UnitId};
+use schema::ReportKind;
+
+mod rates_support;
+use rates_support::*;
 use unicode_normalization::is_nfc;
-
-const ANNUAL: ReportKind = ReportKind::AnnualReport;
-const Y2026: ReportingPeriod = ReportingPeriod::Annual(2026);
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn at(s: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(s).unwrap()
-}
-
-fn id(s: &str) -> UnitId {
-    UnitId::parse(s).unwrap()
-}
-
-fn rules() -> &'static RuleBook {
-    RuleBook::embedded().unwrap()
-}
-
-fn old(i: &str, name: &str) -> UnitRecord {
-    UnitRecord::new(id(i), name, d(2020, 1, 1), None)
-}
-
-fn receipt(u: &str, kind: ReportKind, period: ReportingPeriod, t: &str) -> Receipt {
-    Receipt {
-        unit: id(u),
-        kind,
-        period,
-        received_at: at(t),
-    }
-}
-
-fn annual_dues() -> Vec<Due> {
-    dues_from_rules(rules(), &[ANNUAL], 2026..=2026).unwrap()
-}
-
-fn query(area: &str, breakdown: Breakdown) -> RateQuery {
-    RateQuery {
-        area: id(area),
-        kind: Some(ANNUAL),
-        period: Some(Y2026),
-        breakdown,
-    }
-}
-
-fn counts(r: &RateRow) -> (u64, u64, u64) {
-    (r.expected, r.received, r.on_time)
-}
-
-const AFTER: &str = "2027-01-31T12:00:00+07:00";
 
 fn province_fixture() -> UnitTree {
     let mut units = vec![
