@@ -5,6 +5,8 @@
 //! actix-web + rustls endpoint with the same TLS configuration that only reads the body and
 //! answers 200. Prints a Markdown table (rate, p50/p99 latency, ratio) for BENCHMARKS.md.
 
+#[path = "ingest/stages.rs"]
+mod stages;
 #[path = "../tests/it/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
@@ -13,32 +15,40 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, UnparsedPublicKey, ED25519};
 use node::tls::TlsMaterial;
 use support::federation::{client, Federation};
 use support::report::annual;
 
 const CLIENTS: usize = 16;
 const PER_CLIENT: usize = 250;
+/// Each row is measured this many times, interleaved with the others; the median is shown.
+const ROUNDS: usize = 3;
 
 struct Run {
+    /// Process CPU time (clients, TLS and server together) per request.
+    cpu_us: f64,
     rate: f64,
     p50: Duration,
     p99: Duration,
 }
 
-/// Sends every client's bodies to `url`, the clients concurrently, each sequentially.
-fn drive(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str) -> Run {
+/// Sends every client's bodies of round `round` to `url`, the clients concurrently, each
+/// sequentially.
+fn drive(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, round: usize) -> Run {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     let start = Instant::now();
+    let cpu0 = cpu_time();
     let mut lat: Vec<Duration> = rt.block_on(async {
         let tasks: Vec<_> = clients
             .iter()
             .map(|(c, bodies)| {
-                let (c, bodies, url) = (c.clone(), bodies.clone(), url.to_string());
+                let bodies = bodies[round * PER_CLIENT..(round + 1) * PER_CLIENT].to_vec();
+                let (c, url) = (c.clone(), url.to_string());
                 tokio::spawn(async move {
                     let mut out = Vec::with_capacity(bodies.len());
                     for b in bodies {
@@ -59,15 +69,19 @@ fn drive(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str) -> Run {
         all
     });
     let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
+    let cpu_us = (cpu_time() - cpu0) * 1e6 / lat.len() as f64;
     lat.sort();
     Run {
+        cpu_us,
         rate,
         p50: lat[lat.len() / 2],
         p99: lat[lat.len() * 99 / 100],
     }
 }
 
-/// The ceiling: read the body, answer 200, same TLS server configuration.
+/// The ceiling: read the body, answer 200, same TLS server configuration. Its second route,
+/// the floor, also does the Ed25519 work every design must do per report: sign a receipt-sized
+/// message and verify a signature over the body.
 fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -75,13 +89,24 @@ fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(|| {
-                App::new().app_data(web::PayloadConfig::new(8 << 20)).route(
-                    "/api/v1/submissions",
-                    web::post().to(|body: web::Bytes| async move {
-                        HttpResponse::Ok().body(format!("{}", body.len()))
-                    }),
-                )
+            let key = std::sync::Arc::new(ed25519_key());
+            let server = HttpServer::new(move || {
+                let key = key.clone();
+                App::new()
+                    .app_data(web::PayloadConfig::new(8 << 20))
+                    .route(
+                        "/api/v1/submissions",
+                        web::post().to(|body: web::Bytes| async move {
+                            HttpResponse::Ok().body(format!("{}", body.len()))
+                        }),
+                    )
+                    .route(
+                        "/floor",
+                        web::post().to(move |body: web::Bytes| {
+                            let key = key.clone();
+                            async move { HttpResponse::Ok().body(floor_work(&key, &body)) }
+                        }),
+                    )
             })
             .listen_rustls_0_23(listener, config)
             .unwrap()
@@ -93,6 +118,23 @@ fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
     (port, rx.recv().unwrap())
 }
 
+fn ed25519_key() -> Ed25519KeyPair {
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+    Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap()
+}
+
+/// One signature over the body verified (here: one the key just made, so it is genuine) and
+/// one receipt-sized message signed: the least any verifying, receipting ingest must do.
+fn floor_work(key: &Ed25519KeyPair, body: &[u8]) -> Vec<u8> {
+    let sig = key.sign(body);
+    UnparsedPublicKey::new(&ED25519, key.public_key().as_ref())
+        .verify(body, sig.as_ref())
+        .expect("a genuine signature verifies");
+    let receipt = key.sign(&body[..body.len().min(600)]);
+    receipt.as_ref().to_vec()
+}
+
 /// 16 clients' signed reports for `fed`'s province 75.
 fn clients(fed: &Federation) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
     (0..CLIENTS)
@@ -100,7 +142,7 @@ fn clients(fed: &Federation) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
             let unit = format!("75.{:05}", 26041 + i);
             let (_, tls) = fed.leaf(&unit);
             let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
-            let bodies: Vec<Vec<u8>> = (0..PER_CLIENT)
+            let bodies: Vec<Vec<u8>> = (0..PER_CLIENT * ROUNDS)
                 .map(|_| schema::encode(&schema::Envelope::sign(annual(&unit), &signer).unwrap()))
                 .collect();
             (client(&tls, true), bodies)
@@ -129,6 +171,21 @@ fn federation(pg: Option<&str>) -> (Federation, Aggregator) {
 use aggregator::store::testdb as support_testdb;
 use support::federation::Aggregator;
 
+/// This process's user + system CPU seconds so far (Linux `/proc/self/stat`, 100 ticks/s).
+fn cpu_time() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
+/// The median run by rate.
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    runs.swap_remove(runs.len() / 2)
+}
+
 fn main() {
     let pg = std::env::var("BMNN_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
@@ -138,39 +195,75 @@ fn main() {
         config::settings::AggregatorSettings::load_from(&agg.config, std::iter::empty()).unwrap();
     let agg_tls = TlsMaterial::load(&agg_settings.tls).unwrap();
     let (port, handle) = ceiling(&agg_tls);
-    let top = drive(
-        &clients_sqlite,
-        &format!("https://127.0.0.1:{port}/api/v1/submissions"),
-    );
-    let sqlite = drive(&clients_sqlite, &agg.url("/api/v1/submissions"));
-    assert_eq!(agg.stored(), (CLIENTS * PER_CLIENT) as i64);
+    let (mut top, mut floor, mut sqlite) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let bare = format!("https://127.0.0.1:{port}");
+        top.push(drive(
+            &clients_sqlite,
+            &format!("{bare}/api/v1/submissions"),
+            round,
+        ));
+        floor.push(drive(&clients_sqlite, &format!("{bare}/floor"), round));
+        let url = agg.url("/api/v1/submissions");
+        sqlite.push(drive(&clients_sqlite, &url, round));
+    }
+    assert_eq!(agg.stored(), (CLIENTS * PER_CLIENT * ROUNDS) as i64);
     actix_web::rt::System::new().block_on(handle.stop(true));
     drop(agg);
 
-    let (fed_pg, agg_pg) = federation(Some(&pg));
-    let clients_pg = clients(&fed_pg);
-    let postgres = drive(&clients_pg, &agg_pg.url("/api/v1/submissions"));
-    assert_eq!(agg_pg.stored(), (CLIENTS * PER_CLIENT) as i64);
+    // `BMNN_BENCH_POSTGRES=none` measures SQLite only (e.g. to profile it alone).
+    let postgres = (pg != "none").then(|| {
+        let (fed_pg, agg_pg) = federation(Some(&pg));
+        let clients_pg = clients(&fed_pg);
+        let url = agg_pg.url("/api/v1/submissions");
+        let runs = (0..ROUNDS).map(|r| drive(&clients_pg, &url, r)).collect();
+        assert_eq!(agg_pg.stored(), (CLIENTS * PER_CLIENT * ROUNDS) as i64);
+        median(runs)
+    });
 
+    let (top, floor, sqlite) = (median(top), median(floor), median(sqlite));
+    let stage_bodies: Vec<&[u8]> = clients_sqlite
+        .iter()
+        .flat_map(|(_, bodies)| bodies.iter().take(PER_CLIENT).map(Vec::as_slice))
+        .collect();
     let n = CLIENTS * PER_CLIENT;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "| {n} signed annual reports, {CLIENTS} clients, keep-alive | reports/s | p50 | p99 | ratio |"
+        "| {n} signed annual reports, {CLIENTS} clients, keep-alive (median of {ROUNDS}) | reports/s | p50 | p99 | CPU per report | ratio |"
     );
-    println!("|---|---|---|---|---|");
-    println!(
-        "| ceiling: bare actix-web + rustls, reads body, 200 | {:.0} | {:.1} ms | {:.1} ms | 1 |",
-        top.rate,
-        ms(top.p50),
-        ms(top.p99)
-    );
-    for (label, run) in [("SQLite", &sqlite), ("PostgreSQL", &postgres)] {
+    println!("|---|---|---|---|---|---|");
+    let rows = [
+        (
+            "ceiling: bare actix-web + rustls, reads body, 200",
+            Some(&top),
+        ),
+        (
+            "floor: the ceiling + one Ed25519 verification and one signature",
+            Some(&floor),
+        ),
+        (
+            "aggregator on SQLite: verify, validate, store, sign receipt",
+            Some(&sqlite),
+        ),
+        (
+            "aggregator on PostgreSQL: verify, validate, store, sign receipt",
+            postgres.as_ref(),
+        ),
+    ];
+    for (label, run) in rows {
+        let Some(run) = run else { continue };
         println!(
-            "| aggregator on {label}: verify, validate, store, sign receipt | {:.0} | {:.1} ms | {:.1} ms | {:.2} |",
+            "| {label} | {:.0} | {:.1} ms | {:.1} ms | {:.0} µs | {:.2} |",
             run.rate,
             ms(run.p50),
             ms(run.p99),
+            run.cpu_us,
             run.rate / top.rate
         );
     }
+    stages::print(
+        &stage_bodies,
+        &agg_tls.trust().unwrap(),
+        &agg_tls.signer().unwrap(),
+    );
 }

@@ -203,6 +203,9 @@ pub struct Verified {
     pub author: UnitId,
     /// Units that countersigned, lowest tier first.
     pub relays: Vec<UnitId>,
+    /// The envelope's canonical encoding (what [`crate::encode`] gives), assembled from the
+    /// body's encoding that verifying needed anyway: what a receiver stores.
+    pub encoded: Vec<u8>,
 }
 
 #[derive(Serialize)]
@@ -282,10 +285,20 @@ impl Envelope {
             below = relay.clone();
             relays.push(relay);
         }
+        // RFC 8785 orders the members by name: "body" < "signatures".
+        let signatures =
+            to_canonical(&self.signatures).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        let mut encoded = Vec::with_capacity(body.len() + signatures.len() + 24);
+        encoded.extend_from_slice(b"{\"body\":");
+        encoded.extend_from_slice(&body);
+        encoded.extend_from_slice(b",\"signatures\":");
+        encoded.extend_from_slice(&signatures);
+        encoded.push(b'}');
         Ok(Verified {
             digest,
             author,
             relays,
+            encoded,
         })
     }
 }

@@ -6,13 +6,14 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use aws_lc_rs::signature::Ed25519KeyPair;
+use aws_lc_rs::signature::{Ed25519KeyPair, UnparsedPublicKey, ED25519};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
+use crate::path_cache::{self, PathCache, VerifiedPath};
 use crate::{cert_unit_id, FieldError, UnitId, VerifyError};
 
 const MAX_JWS: usize = 32 * 1024;
@@ -158,6 +159,8 @@ fn signing_input(header_b64: &str, payload: &[u8]) -> String {
 pub struct Trust {
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<webpki::CertRevocationList<'static>>,
+    /// Paths already verified against these anchors and CRLs.
+    paths: PathCache,
 }
 
 impl Trust {
@@ -183,6 +186,7 @@ impl Trust {
         Ok(Self {
             anchors,
             crls: Vec::new(),
+            paths: PathCache::default(),
         })
     }
 
@@ -194,6 +198,7 @@ impl Trust {
             })?;
             self.crls.push(owned.into());
         }
+        self.paths = PathCache::default();
         Ok(self)
     }
 
@@ -266,6 +271,15 @@ impl Trust {
         at: UnixTime,
     ) -> Result<UnitId, VerifyError> {
         let (h, s) = jws.parts();
+        let key = path_cache::key_of(h);
+        if let Some(path) = self.paths.get(&key, at.as_secs()) {
+            check_typ(&path.typ, typ)?;
+            let sig = decode_signature(s)?;
+            UnparsedPublicKey::new(&ED25519, &path.key)
+                .verify(signing_input(h, payload).as_bytes(), &sig)
+                .map_err(|_| bad_signature())?;
+            return Ok(path.unit);
+        }
         let header: Header = URL_SAFE_NO_PAD
             .decode(h)
             .ok()
@@ -281,12 +295,7 @@ impl Trust {
                 header.alg
             )));
         }
-        if header.typ != typ {
-            return Err(VerifyError::Malformed(format!(
-                "typ `{}` where `{typ}` was expected",
-                header.typ
-            )));
-        }
+        check_typ(&header.typ, typ)?;
         if header.x5c.is_empty() || header.x5c.len() > MAX_CHAIN {
             return Err(VerifyError::Malformed(format!(
                 "x5c must hold 1 to {MAX_CHAIN} certificates"
@@ -300,9 +309,7 @@ impl Trust {
             .map_err(|_| {
                 VerifyError::Malformed("x5c entries must be standard base64 DER".into())
             })?;
-        let sig = URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| VerifyError::Malformed("signature is not base64url".into()))?;
+        let sig = decode_signature(s)?;
         let (unit, leaf) = self.verify_chain(&x5c, at)?;
         let leaf_der = CertificateDer::from(leaf.as_slice());
         let ee = webpki::EndEntityCert::try_from(&leaf_der)
@@ -312,9 +319,30 @@ impl Trust {
             signing_input(h, payload).as_bytes(),
             &sig,
         )
-        .map_err(|_| {
-            VerifyError::BadSignature("the signature does not match the signed content".into())
-        })?;
+        .map_err(|_| bad_signature())?;
+        if let Some(path) = VerifiedPath::of(typ, unit.clone(), &x5c) {
+            self.paths.insert(key, path);
+        }
         Ok(unit)
     }
+}
+
+fn check_typ(found: &str, expected: &str) -> Result<(), VerifyError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(VerifyError::Malformed(format!(
+            "typ `{found}` where `{expected}` was expected"
+        )))
+    }
+}
+
+fn decode_signature(s: &str) -> Result<Vec<u8>, VerifyError> {
+    URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| VerifyError::Malformed("signature is not base64url".into()))
+}
+
+fn bad_signature() -> VerifyError {
+    VerifyError::BadSignature("the signature does not match the signed content".into())
 }

@@ -11,6 +11,7 @@ mod error;
 mod indicator;
 pub mod json_schema;
 mod jws;
+mod path_cache;
 mod payload;
 mod period;
 mod text;

@@ -17,13 +17,11 @@
 //!
 //! Runs on a blocking thread (decoding, signature checks and SQLite are all synchronous).
 
-use crate::store::AnyConn;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
 use schema::{Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, UnitId, UnixTime};
 
 use super::{Ingest, IngestError};
 use crate::registry;
-use crate::store::received::{self, ReceivedRow};
 
 /// Vietnam's offset, +07:00 (no daylight saving).
 pub fn vn_offset() -> FixedOffset {
@@ -37,8 +35,21 @@ pub fn now_vn() -> DateTime<FixedOffset> {
 }
 
 /// The stored text of a `received_at` (fixed width, so it sorts by time).
-fn stamp(at: &DateTime<FixedOffset>) -> String {
+pub(super) fn stamp(at: &DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// A verified, valid submission ready to be stored (see [`Ingest::prepare`]).
+pub(super) struct Prepared {
+    pub env: Envelope,
+    pub digest: Digest,
+    pub peer: UnitId,
+    /// The canonical JSON stored in `received.envelope`.
+    pub envelope: String,
+    pub at: DateTime<FixedOffset>,
+    /// The receipt if the submission turns out to be new, and its stored JSON.
+    pub accepted: Receipt,
+    pub accepted_json: String,
 }
 
 impl Ingest {
@@ -94,13 +105,42 @@ impl Ingest {
         };
         env.body.validate().map_err(IngestError::InvalidReport)?;
         self.check_rule_pack(&env)?;
-        let receipt = self.store(env.clone(), verified.digest, peer)?;
-        if let Some(relay) = self.relay.as_ref().filter(|r| r.forwards(env.body.kind())) {
+        let relay = self.relay.as_ref().filter(|r| r.forwards(env.body.kind()));
+        let forward = relay.map(|_| env.clone());
+        let receipt = self.store(self.prepare(env, verified, peer)?)?;
+        if let (Some(relay), Some(env)) = (relay, forward) {
             // Before the receipt: if this fails the child retries, and the duplicate path
             // forwards again (idempotently).
             relay.forward(&env).map_err(IngestError::Internal)?;
         }
         Ok(receipt)
+    }
+
+    /// Everything that needs no lock, done on this thread in parallel with other submissions:
+    /// the stored text of the envelope, and the receipt that answers it if it is new, signed
+    /// now (`received_at` is when the verified submission was queued for storing).
+    fn prepare(
+        &self,
+        env: Envelope,
+        verified: schema::Verified,
+        peer: UnitId,
+    ) -> Result<Prepared, IngestError> {
+        let digest = verified.digest;
+        let envelope =
+            String::from_utf8(verified.encoded).map_err(|e| IngestError::Internal(e.into()))?;
+        let at = now_vn();
+        let accepted = self.receipt(&env, &digest, at, ReceiptOutcome::Accepted)?;
+        let accepted_json = String::from_utf8(schema::encode(&accepted))
+            .map_err(|e| IngestError::Internal(e.into()))?;
+        Ok(Prepared {
+            env,
+            digest,
+            peer,
+            envelope,
+            at,
+            accepted,
+            accepted_json,
+        })
     }
 
     /// With a loaded registry (any row), the unit must be registered under this aggregator on
@@ -148,7 +188,7 @@ impl Ingest {
         unit != &self.unit && self.unit.contains(unit)
     }
 
-    fn receipt(
+    pub(super) fn receipt(
         &self,
         env: &Envelope,
         digest: &Digest,
@@ -166,79 +206,5 @@ impl Ingest {
         };
         Receipt::sign(body, &self.signer)
             .map_err(|e| IngestError::Internal(anyhow::anyhow!("cannot sign the receipt: {e}")))
-    }
-
-    /// Stores one submission inside the caller's IMMEDIATE transaction (see [`super::batch`])
-    /// and signs its receipt. `Conflict` leaves nothing written; any other error aborts the
-    /// whole transaction.
-    pub(super) fn store_in(
-        &self,
-        c: &mut AnyConn,
-        env: &Envelope,
-        digest: &Digest,
-        peer: &UnitId,
-    ) -> Result<(Receipt, ReceiptOutcome), IngestError> {
-        let digest = digest.clone();
-        let body = &env.body;
-        let report_id = body.report_id.as_str();
-        let envelope =
-            String::from_utf8(schema::encode(env)).map_err(|e| IngestError::Internal(e.into()))?;
-        {
-            let versions = received::versions(c, report_id)?;
-            if let Some(same) = versions.iter().find(|v| v.digest == digest.as_str()) {
-                let first = DateTime::parse_from_rfc3339(&same.received_at).map_err(|e| {
-                    IngestError::Internal(anyhow::anyhow!(
-                        "stored received_at `{}` of {report_id}: {e}",
-                        same.received_at
-                    ))
-                })?;
-                let receipt = self.receipt(env, &digest, first, ReceiptOutcome::Duplicate)?;
-                return Ok((receipt, ReceiptOutcome::Duplicate));
-            }
-            if let Some(other) = versions.iter().find(|v| v.unit != body.unit.as_str()) {
-                return Err(IngestError::Conflict(format!(
-                    "Mã báo cáo {report_id} đã được đơn vị {} sử dụng / report id {report_id} \
-                     belongs to unit {}",
-                    other.unit, other.unit
-                )));
-            }
-            let outcome = match received::latest(&versions) {
-                None => ReceiptOutcome::Accepted,
-                Some(l) if body.supersedes.as_ref().map(Digest::as_str) == Some(&l.digest) => {
-                    ReceiptOutcome::Amended
-                }
-                Some(l) => {
-                    return Err(IngestError::Conflict(format!(
-                        "Báo cáo {report_id} đã có phiên bản khác ({}); báo cáo sửa đổi phải ghi \
-                         supersedes = {} / another version of {report_id} is stored; an \
-                         amendment must name it in `supersedes`",
-                        l.digest, l.digest
-                    )))
-                }
-            };
-            let at = now_vn();
-            let receipt = self.receipt(env, &digest, at, outcome)?;
-            let receipt_json = String::from_utf8(schema::encode(&receipt))
-                .map_err(|e| IngestError::Internal(e.into()))?;
-            received::insert(
-                c,
-                &ReceivedRow {
-                    report_id: report_id.to_string(),
-                    digest: digest.to_string(),
-                    unit: body.unit.to_string(),
-                    kind: body.kind().code().to_string(),
-                    period: body.period.to_string(),
-                    classification: body.classification.code().to_string(),
-                    supersedes: body.supersedes.as_ref().map(Digest::to_string),
-                    peer: peer.to_string(),
-                    envelope: envelope.clone(),
-                    received_at: stamp(&at),
-                    receipt: receipt_json,
-                },
-            )?;
-            let detail = format!("{} {} {:?}", body.kind().code(), digest, outcome);
-            node::db::audit::append(c, peer.as_str(), "submission_accepted", report_id, &detail)?;
-            Ok((receipt, outcome))
-        }
     }
 }

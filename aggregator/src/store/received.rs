@@ -34,11 +34,15 @@ pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
     })
 }
 
-/// Stores many new versions in one statement per backend; fails on any existing one.
+/// Stores many new versions, one statement per 200 rows; fails on any existing one.
 pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usize> {
-    node::dispatch!(conn, |c| diesel::insert_into(received::table)
-        .values(rows)
-        .execute(c))
+    let mut n = 0;
+    for chunk in rows.chunks(200) {
+        n += node::dispatch!(&mut *conn, |c| diesel::insert_into(received::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(n)
 }
 
 pub fn get(conn: &mut AnyConn, report_id: &str, digest: &str) -> QueryResult<Option<ReceivedRow>> {
@@ -91,15 +95,61 @@ pub fn recent(
     })
 }
 
+/// What the ingest needs of a stored version to judge a new one (not the envelope's text).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = received)]
+pub struct StoredVersion {
+    pub report_id: String,
+    pub digest: String,
+    pub unit: String,
+    pub supersedes: Option<String>,
+    pub received_at: String,
+}
+
+/// The stored versions of each of `report_ids` (one query per 500 ids), oldest first.
+pub fn versions_of(conn: &mut AnyConn, report_ids: &[&str]) -> QueryResult<Vec<StoredVersion>> {
+    let mut out = Vec::new();
+    for chunk in report_ids.chunks(500) {
+        out.extend(node::dispatch!(&mut *conn, |c| received::table
+            .filter(received::report_id.eq_any(chunk))
+            .order((received::received_at, received::digest))
+            .select(StoredVersion::as_select())
+            .load(c))?);
+    }
+    Ok(out)
+}
+
+/// A stored version as far as the amendment chain goes.
+pub trait Version {
+    fn digest(&self) -> &str;
+    fn supersedes(&self) -> Option<&str>;
+}
+
+impl Version for ReceivedRow {
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn supersedes(&self) -> Option<&str> {
+        self.supersedes.as_deref()
+    }
+}
+
+impl Version for StoredVersion {
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn supersedes(&self) -> Option<&str> {
+        self.supersedes.as_deref()
+    }
+}
+
 /// The version of a report that no other stored version amends: the one an amendment must
 /// name in `supersedes`. Amendments only ever extend the latest version, so the versions form
 /// one chain and this is unique; `None` when nothing is stored.
-pub fn latest(versions: &[ReceivedRow]) -> Option<&ReceivedRow> {
-    versions.iter().find(|v| {
-        !versions
-            .iter()
-            .any(|w| w.supersedes.as_deref() == Some(v.digest.as_str()))
-    })
+pub fn latest<V: Version>(versions: &[V]) -> Option<&V> {
+    versions
+        .iter()
+        .find(|v| !versions.iter().any(|w| w.supersedes() == Some(v.digest())))
 }
 
 /// How many reports of one kind one unit sent.

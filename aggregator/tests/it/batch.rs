@@ -64,4 +64,13 @@ fn concurrent_submissions_are_each_stored_once_and_a_conflict_refuses_only_itsel
         1,
         "every copy of one report carries the first received_at"
     );
+    // One audit entry per stored report, appended batch by batch into one unbroken chain.
+    let mut conn = agg.pool.get().unwrap();
+    assert_eq!(node::db::audit::verify_chain(&mut conn).unwrap(), None);
+    let accepted = node::db::audit::recent(&mut conn, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "submission_accepted")
+        .count();
+    assert_eq!(accepted, 24);
 }

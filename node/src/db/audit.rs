@@ -56,6 +56,15 @@ fn entry_hash(
     schema::Digest::of(&schema::canonical::canonical_value(&fields)).to_string()
 }
 
+/// One entry to append: who did what to which subject, and the detail.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+}
+
 /// A connection the audit log can be written and read on.
 pub trait AuditConn {
     /// Appends an entry. Call inside the transaction that makes the change it records.
@@ -66,6 +75,8 @@ pub trait AuditConn {
         subject: &str,
         detail: &str,
     ) -> QueryResult<()>;
+    /// Appends several entries in order (one read of the chain's head, one insert per 500).
+    fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()>;
     fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>>;
     /// Walks the whole chain; returns the sequence number of the first broken entry, if any.
     fn audit_verify(&mut self) -> QueryResult<Option<i32>>;
@@ -81,46 +92,63 @@ macro_rules! impl_audit {
                 subject: &str,
                 detail: &str,
             ) -> QueryResult<()> {
-                fn go(
-                    conn: &mut $conn,
-                    actor: &str,
-                    action: &str,
-                    subject: &str,
-                    detail: &str,
-                ) -> QueryResult<()> {
-                    let prev: Option<String> = audit_log::table
+                self.audit_append_many(&[Entry {
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                }])
+            }
+
+            fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
+                fn go(conn: &mut $conn, entries: &[Entry<'_>]) -> QueryResult<()> {
+                    let head: Option<String> = audit_log::table
                         .order(audit_log::seq.desc())
                         .select(audit_log::hash)
                         .first(conn)
                         .optional()?;
-                    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
+                    let mut prev = head.unwrap_or_else(|| GENESIS.to_string());
                     // Microsecond precision, so the hash recomputes from what is stored.
                     let at = super::now().and_utc().timestamp_micros();
                     let at = chrono::DateTime::from_timestamp_micros(at)
                         .unwrap_or_default()
                         .naive_utc();
-                    let hash = entry_hash(&prev, at, actor, action, subject, detail);
-                    diesel::insert_into(audit_log::table)
-                        .values(&NewAudit {
+                    let mut links = Vec::with_capacity(entries.len());
+                    for e in entries {
+                        let hash = entry_hash(&prev, at, e.actor, e.action, e.subject, e.detail);
+                        links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+                    }
+                    let rows: Vec<NewAudit<'_>> = entries
+                        .iter()
+                        .zip(&links)
+                        .map(|(e, (prev_hash, hash))| NewAudit {
                             at,
-                            actor,
-                            action,
-                            subject,
-                            detail,
-                            prev_hash: &prev,
-                            hash: &hash,
+                            actor: e.actor,
+                            action: e.action,
+                            subject: e.subject,
+                            detail: e.detail,
+                            prev_hash,
+                            hash,
                         })
-                        .execute(conn)?;
+                        .collect();
+                    for chunk in rows.chunks(500) {
+                        diesel::insert_into(audit_log::table)
+                            .values(chunk)
+                            .execute(conn)?;
+                    }
                     Ok(())
+                }
+                if entries.is_empty() {
+                    return Ok(());
                 }
                 match $lock {
                     // In a transaction of its own (a savepoint inside the caller's), holding
                     // the table lock until the outermost transaction ends.
                     Some(lock) => diesel::Connection::transaction(self, |c| {
                         diesel::connection::SimpleConnection::batch_execute(c, lock)?;
-                        go(c, actor, action, subject, detail)
+                        go(c, entries)
                     }),
-                    None => go(self, actor, action, subject, detail),
+                    None => go(self, entries),
                 }
             }
 
@@ -170,6 +198,10 @@ impl AuditConn for AnyConn {
         crate::dispatch!(self, |c| c.audit_append(actor, action, subject, detail))
     }
 
+    fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
+        crate::dispatch!(self, |c| c.audit_append_many(entries))
+    }
+
     fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>> {
         crate::dispatch!(self, |c| c.audit_recent(limit))
     }
@@ -194,6 +226,10 @@ where
         (**self).audit_append(actor, action, subject, detail)
     }
 
+    fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
+        (**self).audit_append_many(entries)
+    }
+
     fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>> {
         (**self).audit_recent(limit)
     }
@@ -212,6 +248,11 @@ pub fn append(
     detail: &str,
 ) -> QueryResult<()> {
     conn.audit_append(actor, action, subject, detail)
+}
+
+/// Appends several entries in order. Call inside the transaction that makes the changes.
+pub fn append_many(conn: &mut impl AuditConn, entries: &[Entry<'_>]) -> QueryResult<()> {
+    conn.audit_append_many(entries)
 }
 
 pub fn recent(conn: &mut impl AuditConn, limit: i64) -> QueryResult<Vec<AuditRow>> {

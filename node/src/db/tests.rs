@@ -104,6 +104,22 @@ fn audit_chain_shows_a_tampered_entry() {
     for i in 0..3 {
         audit::append(&mut c, "lanhdao", "approve_and_queue", &format!("r{i}"), "").unwrap();
     }
+    // Several at once continue the same chain, in order.
+    let subjects = ["r3", "r4", "r5"];
+    let entries: Vec<audit::Entry<'_>> = subjects
+        .iter()
+        .map(|s| audit::Entry {
+            actor: "t",
+            action: "submission_accepted",
+            subject: s,
+            detail: "",
+        })
+        .collect();
+    audit::append_many(&mut c, &entries).unwrap();
+    audit::append(&mut c, "lanhdao", "approve_and_queue", "r6", "").unwrap();
+    let recent = audit::recent(&mut c, 10).unwrap();
+    let order: Vec<&str> = recent.iter().rev().map(|r| r.subject.as_str()).collect();
+    assert_eq!(order, ["r0", "r1", "r2", "r3", "r4", "r5", "r6"]);
     assert_eq!(audit::verify_chain(&mut c).unwrap(), None);
     // Someone with file access drops the trigger and edits history.
     diesel::sql_query("DROP TRIGGER audit_log_no_update")

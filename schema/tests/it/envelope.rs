@@ -30,6 +30,7 @@ fn countersignatures_chain_up_the_tree() {
     env.countersign(&province.signer()).unwrap();
     let v = env.verify(&fed.trust(), unix(NOW)).unwrap();
     assert_eq!(v.relays, vec![UnitId::parse("75").unwrap()]);
+    assert_eq!(v.encoded, encode(&env));
 }
 
 #[test]
@@ -70,7 +71,10 @@ fn revoked_signer_is_refused() {
         .trust()
         .with_crls(&[fed.ca75.crl(&[leaf.serial])])
         .unwrap();
-    assert_eq!(env.verify(&trust, unix(NOW)).unwrap_err().code(), "revoked");
+    // Twice with the same trust: a refused chain is never remembered as good.
+    for _ in 0..2 {
+        assert_eq!(env.verify(&trust, unix(NOW)).unwrap_err().code(), "revoked");
+    }
     // A CRL that revokes someone else changes nothing.
     let trust = fed
         .trust()
@@ -167,7 +171,9 @@ proptest! {
         let env = Envelope::sign(sub, &signer).unwrap();
         let decoded: Envelope = decode(&encode(&env)).unwrap();
         prop_assert_eq!(&decoded, &env);
-        prop_assert!(decoded.verify(&fed.trust(), unix(NOW)).is_ok());
+        let verified = decoded.verify(&fed.trust(), unix(NOW)).unwrap();
+        // What a receiver stores is exactly the canonical encoding.
+        prop_assert_eq!(verified.encoded, encode(&env));
     }
 
     #[test]

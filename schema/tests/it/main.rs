@@ -6,5 +6,6 @@ mod sample;
 
 mod decode;
 mod envelope;
+mod path_cache;
 mod vectors;
 mod wire_schema;
