@@ -135,11 +135,14 @@ fn floor_work(key: &Ed25519KeyPair, body: &[u8]) -> Vec<u8> {
     receipt.as_ref().to_vec()
 }
 
-/// 16 clients' signed reports for `fed`'s province 75.
+/// 16 clients' signed reports, each from one of the first 16 communes of province 75 (Đồng Nai).
 fn clients(fed: &Federation) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
-    (0..CLIENTS)
-        .map(|i| {
-            let unit = format!("75.{:05}", 26041 + i);
+    let province = schema::UnitId::parse("75").unwrap();
+    config::units::AdminUnits::embedded()
+        .communes_of(&province)
+        .take(CLIENTS)
+        .map(|commune| {
+            let unit = commune.id.to_string();
             let (_, tls) = fed.leaf(&unit);
             let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
             let bodies: Vec<Vec<u8>> = (0..PER_CLIENT * ROUNDS)
@@ -165,6 +168,12 @@ fn federation(pg: Option<&str>) -> (Federation, Aggregator) {
         8 << 20,
         "rate_per_second = 100000\nrate_burst = 100000",
     );
+    // As in production: the province's registry (2025 communes and their legacy history) is
+    // loaded, so every report is checked against it.
+    let mut conn = agg.pool.get().unwrap();
+    let province = schema::UnitId::parse("75").unwrap();
+    aggregator::registry::import_admin_units(&mut conn, &province, true).unwrap();
+    drop(conn);
     (fed, agg)
 }
 

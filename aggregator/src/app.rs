@@ -65,6 +65,7 @@ impl Application {
             relay: relay.clone(),
             rules,
             batch: Default::default(),
+            subtree: Default::default(),
             limiter: ingest::limit::RateLimiter::new(
                 settings.server.rate_per_second,
                 settings.server.rate_burst,

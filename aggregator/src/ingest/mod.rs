@@ -13,6 +13,7 @@ pub mod error;
 pub mod limit;
 pub mod peer;
 pub mod process;
+pub mod subtree;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -49,6 +50,8 @@ pub struct Ingest {
     pub rules: &'static config::rules::RuleBook,
     /// Group commit of verified submissions.
     pub batch: batch::Batcher,
+    /// The registry's answers to "is this unit under us during this period?".
+    pub subtree: subtree::SubtreeCache,
 }
 
 impl std::fmt::Debug for Ingest {

@@ -21,7 +21,6 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike as _, Utc};
 use schema::{Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, UnitId, UnixTime};
 
 use super::{Ingest, IngestError};
-use crate::registry;
 
 /// Vietnam's offset, +07:00 (no daylight saving).
 pub fn vn_offset() -> FixedOffset {
@@ -151,11 +150,11 @@ impl Ingest {
             .pool
             .get()
             .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))?;
-        if crate::store::units::is_empty(&mut conn)? {
-            return Ok(());
-        }
         let (first, last) = (body.period.start(), body.period.end());
-        if registry::in_subtree_during(&mut conn, &self.unit, &body.unit, first, last)? {
+        let answer = self
+            .subtree
+            .in_subtree_during(&mut conn, &self.unit, &body.unit, first, last)?;
+        if answer != Some(false) {
             return Ok(());
         }
         Err(IngestError::UnknownUnit {

@@ -44,6 +44,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    registry_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     reminders_sent (unit, kind, period, stage) {
         unit -> Text,
         kind -> Text,

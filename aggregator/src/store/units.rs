@@ -8,7 +8,7 @@ use crate::store::AnyConn;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::schema::{successions, units};
+use super::schema::{registry_version, successions, units};
 
 /// SQLite allows 32,766 bound variables per statement; 11 columns × 1,000 rows stays under.
 const CHUNK: usize = 1_000;
@@ -200,6 +200,14 @@ pub fn successions_into(conn: &mut AnyConn, successor: &str) -> QueryResult<Vec<
             .select(SuccessionRow::as_select())
             .load(conn)
     })
+}
+
+/// The registry's change counter (migration 000007): moves with every insert or update of
+/// `units`, by any process; 0 when no unit was ever registered.
+pub fn version(conn: &mut AnyConn) -> QueryResult<i64> {
+    node::dispatch!(conn, |conn| registry_version::table
+        .select(registry_version::version)
+        .first(conn))
 }
 
 /// True when no unit is registered (the registry checks at ingest are off).

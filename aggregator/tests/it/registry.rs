@@ -144,7 +144,14 @@ fn successor_of_a_merge_reports_and_its_history_includes_the_predecessors() {
         let pushed = rt.block_on(node.pusher.push_once()).unwrap();
         assert_eq!(pushed.delivered, 1, "{unit}: {pushed:?}");
     }
+    // Before the merge the successor does not exist: refused (and the ingest remembers that).
+    let inst = fed.node(new, agg.port);
+    let node = inst.open();
+    inst.queue(&node, annual(new));
+    let pushed = rt.block_on(node.pusher.push_once()).unwrap();
+    assert_eq!(pushed.rejected, 1, "{pushed:?}");
 
+    // The merge, by the CLI in another process while the aggregator serves.
     let out = cli_ok(
         &agg,
         &[
@@ -164,8 +171,7 @@ fn successor_of_a_merge_reports_and_its_history_includes_the_predecessors() {
         "{out}"
     );
 
-    let inst = fed.node(new, agg.port);
-    let node = inst.open();
+    // The serving ingest sees the merge with the very next report.
     sent.push(inst.queue(&node, annual(new)));
     let pushed = rt.block_on(node.pusher.push_once()).unwrap();
     assert_eq!(pushed.delivered, 1, "the successor's report: {pushed:?}");
