@@ -3,8 +3,9 @@
 //! (`outside_subtree`) and, once the unit registry is loaded, that the registry has it under
 //! this aggregator during the report's period (`unknown_unit`), that the TLS peer is the unit
 //! itself or a relay that countersigned (`wrong_peer`), validate, first the contract's rules
-//! and then the rule pack in force on the period's last day (`invalid_report`), then store
-//! idempotently and sign the receipt in one transaction:
+//! and then the rule pack in force on the period's last day (`invalid_report`), then prepare
+//! (the envelope's stored text, and the receipt it gets if it is new, signed here in parallel
+//! with other submissions) and store idempotently by group commit ([`super::batch`]):
 //!
 //! - same report id and digest already stored → `duplicate`, with the stored `received_at`
 //!   (a retry never resets timeliness);
