@@ -1,9 +1,11 @@
 //! `cargo bench -p aggregator --bench ingest`: sustained ingest of signed annual reports over
-//! mutual TLS with keep-alive from 16 concurrent clients (each its own unit and certificate),
-//! into the real aggregator on SQLite and on PostgreSQL (`BMNN_BENCH_POSTGRES`, default the
-//! local server), beside the ceiling measured in the same run: a bare
-//! actix-web + rustls endpoint with the same TLS configuration that only reads the body and
-//! answers 200. Prints a Markdown table (rate, p50/p99 latency, ratio) for BENCHMARKS.md.
+//! mutual TLS with keep-alive from 16 concurrent clients (16 communes of Đồng Nai, each its own
+//! certificate; the province's registry loaded), into the real aggregator on SQLite and on
+//! PostgreSQL (`BMNN_BENCH_POSTGRES`, default the local server; `none` skips it), beside, in
+//! the same run: the ceiling, a bare actix-web + rustls endpoint with the same TLS
+//! configuration that only reads the body and answers 200, and the floor, that endpoint doing
+//! one Ed25519 verification and one signature per request. Prints Markdown tables (rate,
+//! p50/p99 latency, CPU per request, ratio; then one submission's stages) for BENCHMARKS.md.
 
 #[path = "ingest/stages.rs"]
 mod stages;
