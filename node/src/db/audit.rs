@@ -141,9 +141,19 @@ macro_rules! impl_audit {
                 if entries.is_empty() {
                     return Ok(());
                 }
+                use diesel::connection::TransactionManager as _;
+                let in_transaction =
+                    <$conn as Connection>::TransactionManager::transaction_manager_status_mut(self)
+                        .transaction_depth()?
+                        .is_some();
                 match $lock {
-                    // In a transaction of its own (a savepoint inside the caller's), holding
-                    // the table lock until the outermost transaction ends.
+                    // The lock is held until the outermost transaction ends: inside the
+                    // caller's transaction (whose failure rolls everything back), or in one of
+                    // its own (no savepoint: on PostgreSQL each statement is a round trip).
+                    Some(lock) if in_transaction => {
+                        diesel::connection::SimpleConnection::batch_execute(self, lock)?;
+                        go(self, entries)
+                    }
                     Some(lock) => diesel::Connection::transaction(self, |c| {
                         diesel::connection::SimpleConnection::batch_execute(c, lock)?;
                         go(c, entries)
