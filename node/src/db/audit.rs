@@ -74,7 +74,14 @@ pub trait AuditConn {
         action: &str,
         subject: &str,
         detail: &str,
-    ) -> QueryResult<()>;
+    ) -> QueryResult<()> {
+        self.audit_append_many(&[Entry {
+            actor,
+            action,
+            subject,
+            detail,
+        }])
+    }
     /// Appends several entries in order (one read of the chain's head, one insert per 500).
     fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()>;
     fn audit_recent(&mut self, limit: i64) -> QueryResult<Vec<AuditRow>>;
@@ -85,21 +92,6 @@ pub trait AuditConn {
 macro_rules! impl_audit {
     ($conn:ty, $lock:expr) => {
         impl AuditConn for $conn {
-            fn audit_append(
-                &mut self,
-                actor: &str,
-                action: &str,
-                subject: &str,
-                detail: &str,
-            ) -> QueryResult<()> {
-                self.audit_append_many(&[Entry {
-                    actor,
-                    action,
-                    subject,
-                    detail,
-                }])
-            }
-
             fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
                 fn go(conn: &mut $conn, entries: &[Entry<'_>]) -> QueryResult<()> {
                     let head: Option<String> = audit_log::table
@@ -198,16 +190,6 @@ impl_audit!(
 );
 
 impl AuditConn for AnyConn {
-    fn audit_append(
-        &mut self,
-        actor: &str,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> QueryResult<()> {
-        crate::dispatch!(self, |c| c.audit_append(actor, action, subject, detail))
-    }
-
     fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
         crate::dispatch!(self, |c| c.audit_append_many(entries))
     }
@@ -226,16 +208,6 @@ where
     M: diesel::r2d2::ManageConnection,
     M::Connection: AuditConn,
 {
-    fn audit_append(
-        &mut self,
-        actor: &str,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> QueryResult<()> {
-        (**self).audit_append(actor, action, subject, detail)
-    }
-
     fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
         (**self).audit_append_many(entries)
     }
