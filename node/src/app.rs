@@ -12,6 +12,7 @@ use schema::{Signer, Trust};
 use tokio::sync::Notify;
 
 use crate::db::{self, DbPool};
+use crate::puller::Puller;
 use crate::pusher::Pusher;
 use crate::tls::TlsMaterial;
 use crate::upstream::Upstream;
@@ -63,7 +64,14 @@ impl Node {
             .map(|l| Upstream::new(l, &tls))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let trust = Arc::new(tls.trust()?);
-        let pusher = Pusher::new(pool.clone(), links, trust.clone(), settings.outbox.clone());
+        let puller = Puller::new(pool.clone(), settings.unit.id.clone(), trust.clone());
+        let pusher = Pusher::new(
+            pool.clone(),
+            links,
+            trust.clone(),
+            settings.outbox.clone(),
+            puller,
+        );
         Ok(Self {
             pool,
             settings: Arc::new(settings),

@@ -1,6 +1,9 @@
 //! Draining the outbox: claim due rows (incidents first), send each on its link, and record
 //! the outcome. A verified receipt and the `delivered` mark are written in one transaction;
 //! errors are retried with capped exponential backoff and jitter; rejections are set aside.
+//! The same loop pulls notices down each link ([`crate::puller`]): right after a delivery
+//! (a parent that just took a report may have something to say) and every
+//! `[outbox] notice_poll_secs`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +15,7 @@ use schema::{Envelope, Receipt, Trust};
 use tokio::sync::Notify;
 
 use crate::db::{self, audit, outbox, receipts, submissions, DbPool};
+use crate::puller::{PullReport, Puller};
 use crate::upstream::{SendOutcome, Upstream};
 
 /// How long a claimed row stays invisible to other senders.
@@ -43,6 +47,8 @@ pub struct Pusher {
     policy: OutboxPolicy,
     /// Woken when something is queued, so it goes out at once.
     pub wake: Arc<Notify>,
+    /// The downlink on the same links.
+    pub puller: Puller,
 }
 
 impl std::fmt::Debug for Pusher {
@@ -59,6 +65,7 @@ impl Pusher {
         links: Vec<Upstream>,
         trust: Arc<Trust>,
         policy: OutboxPolicy,
+        puller: Puller,
     ) -> Self {
         let links = links.into_iter().map(|l| (l.name.clone(), l)).collect();
         Self {
@@ -67,7 +74,15 @@ impl Pusher {
             trust,
             policy,
             wake: Arc::new(Notify::new()),
+            puller,
         }
+    }
+
+    /// Pulls the notices waiting on every link.
+    pub async fn pull_once(&self) -> PullReport {
+        let mut links: Vec<&Upstream> = self.links.values().collect();
+        links.sort_by(|a, b| a.name.cmp(&b.name));
+        self.puller.pull_all(&links).await
     }
 
     async fn db<T: Send + 'static>(
@@ -213,8 +228,9 @@ impl Pusher {
         Ok(Status::Rejected)
     }
 
-    /// Runs until `shutdown` resolves: push, then sleep until the next row is due (at most
-    /// 30 s) or until woken by a new report.
+    /// Runs until `shutdown` resolves: push, pull notices when a report was delivered or the
+    /// poll interval has passed, then sleep until the next row or pull is due (at most 30 s)
+    /// or until woken by a new report.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         // Rows claimed by a sender that died (kill -9, power loss) would otherwise wait out
@@ -223,9 +239,19 @@ impl Pusher {
         if let Err(e) = self.db(|c| Ok(outbox::make_all_due(c, db::now())?)).await {
             tracing::error!("outbox: cannot release the claims of a previous run: {e:#}");
         }
+        let poll = self.policy.notice_poll();
+        let mut next_pull = tokio::time::Instant::now();
         loop {
-            if let Err(e) = self.push_once().await {
-                tracing::error!("outbox: {e:#}");
+            let delivered = match self.push_once().await {
+                Ok(r) => r.delivered,
+                Err(e) => {
+                    tracing::error!("outbox: {e:#}");
+                    0
+                }
+            };
+            if delivered > 0 || tokio::time::Instant::now() >= next_pull {
+                self.pull_once().await;
+                next_pull = tokio::time::Instant::now() + poll;
             }
             let wait = match self.db(|c| Ok(outbox::next_due(c)?)).await {
                 Ok(Some(t)) => (t - db::now())
@@ -234,6 +260,7 @@ impl Pusher {
                     .min(Duration::from_secs(30)),
                 _ => Duration::from_secs(30),
             };
+            let wait = wait.min(next_pull.saturating_duration_since(tokio::time::Instant::now()));
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = self.wake.notified() => {}

@@ -6,7 +6,8 @@
 //! Transport (see docs/protocol.md §Transport): `POST <link>/api/v1/submissions` with the
 //! envelope as JSON; `200` with a signed `Receipt`; `4xx` with
 //! `{"error": {"code": "...", "message": "..."}}` is permanent, except 408 and 429; anything
-//! else (5xx, connection failures, timeouts) is retried.
+//! else (5xx, connection failures, timeouts) is retried. The other direction on the same
+//! client: `GET <link>/api/v1/notices?after=<cursor>` answers a `NoticePage`.
 
 use std::time::Duration;
 
@@ -17,7 +18,23 @@ use schema::{Classification, Receipt};
 use crate::tls::TlsMaterial;
 
 pub const SUBMISSIONS_PATH: &str = "/api/v1/submissions";
+pub const NOTICES_PATH: &str = "/api/v1/notices";
 const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+/// A page of notices: at most `MAX_NOTICE_PAGE` notices of bounded size.
+const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// What a pull of notices gave.
+#[derive(Debug)]
+pub enum PullOutcome {
+    Page(Box<schema::NoticePage>),
+    /// Try again later (network, 5xx, a garbled answer).
+    Retry(String),
+    /// The parent refused the request: its error code and message.
+    Refused {
+        code: String,
+        message: String,
+    },
+}
 
 #[derive(Debug)]
 pub enum SendOutcome {
@@ -31,6 +48,7 @@ pub struct Upstream {
     pub name: String,
     pub max_classification: Classification,
     url: String,
+    notices_url: String,
     client: reqwest::Client,
 }
 
@@ -49,6 +67,7 @@ impl Upstream {
             name: link.name.to_string(),
             max_classification: link.max_classification,
             url: format!("{base}{SUBMISSIONS_PATH}"),
+            notices_url: format!("{base}{NOTICES_PATH}"),
             client,
         })
     }
@@ -101,11 +120,62 @@ impl Upstream {
     }
 }
 
-async fn read_limited(mut resp: reqwest::Response) -> Result<Vec<u8>, String> {
+impl Upstream {
+    /// Asks the parent for the notices after `after`.
+    pub async fn pull(&self, after: u64) -> PullOutcome {
+        let resp = match self
+            .client
+            .get(format!("{}?after={after}", self.notices_url))
+            .send()
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                return PullOutcome::Retry(format!(
+                    "cannot reach {}: {}",
+                    self.name,
+                    error_chain(&e)
+                ))
+            }
+        };
+        let status = resp.status();
+        let body = match read_up_to(resp, MAX_PAGE_BYTES).await {
+            Ok(b) => b,
+            Err(e) => return PullOutcome::Retry(format!("the notices were cut off: {e}")),
+        };
+        if status.is_success() {
+            return match schema::decode::<schema::NoticePage>(&body) {
+                Ok(p) => PullOutcome::Page(Box::new(p)),
+                Err(e) => {
+                    PullOutcome::Retry(format!("{} answered an unreadable page: {e}", self.name))
+                }
+            };
+        }
+        let code = error_field(&body, "code").unwrap_or_default();
+        let message = error_field(&body, "message").unwrap_or_default();
+        if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+            PullOutcome::Refused { code, message }
+        } else {
+            PullOutcome::Retry(format!("{} answered {status}: {code} {message}", self.name))
+        }
+    }
+}
+
+fn error_field(body: &[u8], field: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let s = v.get("error")?.get(field)?.as_str()?;
+    Some(s.chars().take(500).collect())
+}
+
+async fn read_limited(resp: reqwest::Response) -> Result<Vec<u8>, String> {
+    read_up_to(resp, MAX_RESPONSE_BYTES).await
+}
+
+async fn read_up_to(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| error_chain(&e))? {
-        if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(format!("answer larger than {MAX_RESPONSE_BYTES} bytes"));
+        if out.len() + chunk.len() > limit {
+            return Err(format!("answer larger than {limit} bytes"));
         }
         out.extend_from_slice(&chunk);
     }

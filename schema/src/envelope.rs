@@ -214,6 +214,15 @@ struct CountersignPayload<'a> {
     prior: &'a [CompactJws],
 }
 
+/// What a countersignature signs: the canonical `{"digest": …, "prior": [signatures before]}`
+/// (the same for submissions going up and notices coming down).
+pub(crate) fn countersign_payload(
+    digest: &Digest,
+    prior: &[CompactJws],
+) -> Result<Vec<u8>, FieldError> {
+    to_canonical(&CountersignPayload { digest, prior })
+}
+
 impl Envelope {
     /// Signs `body` as its unit. The signer's certificate must name `body.unit`.
     pub fn sign(body: Submission, signer: &Signer) -> Result<Self, FieldError> {
@@ -241,10 +250,7 @@ impl Envelope {
     /// Appends the relaying tier's countersignature.
     pub fn countersign(&mut self, signer: &Signer) -> Result<(), FieldError> {
         let prior = self.signatures.as_slice();
-        let payload = to_canonical(&CountersignPayload {
-            digest: &self.digest(),
-            prior,
-        })?;
+        let payload = countersign_payload(&self.digest(), prior)?;
         let jws = signer.sign_detached(TYP_COUNTERSIGNATURE, &payload);
         let mut all = prior.to_vec();
         all.push(jws);
@@ -271,11 +277,8 @@ impl Envelope {
         let mut relays = Vec::new();
         let mut below = author.clone();
         for i in 1..sigs.len() {
-            let payload = to_canonical(&CountersignPayload {
-                digest: &digest,
-                prior: &sigs[..i],
-            })
-            .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+            let payload = countersign_payload(&digest, &sigs[..i])
+                .map_err(|e| VerifyError::Malformed(e.to_string()))?;
             let relay = trust.verify_detached(&sigs[i], TYP_COUNTERSIGNATURE, &payload, at)?;
             if relay == below || !relay.contains(&below) {
                 return Err(VerifyError::WrongSigner(format!(

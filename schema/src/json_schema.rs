@@ -3,7 +3,7 @@
 use schemars::{generate::SchemaSettings, JsonSchema, Schema};
 use serde::Serialize;
 
-use crate::{Envelope, Receipt};
+use crate::{Envelope, Notice, NoticePage, Receipt};
 
 /// The top-level wire messages, for the schema's `oneOf`.
 #[derive(JsonSchema, Serialize)]
@@ -12,6 +12,8 @@ use crate::{Envelope, Receipt};
 enum WireMessage {
     Envelope(Envelope),
     Receipt(Receipt),
+    Notice(Notice),
+    NoticePage(NoticePage),
 }
 
 /// The schema (draft 2020-12) of every message on the wire, pretty-printed with a final newline.

@@ -1,5 +1,5 @@
 //! The BMNN domain and wire contract: unit ids, tiers, periods, classification levels, the
-//! violation taxonomy, report payloads, signed envelopes and receipts, their canonical
+//! violation taxonomy, report payloads, signed envelopes, receipts and notices, their canonical
 //! encoding and their validation. No I/O lives here: no files, no sockets, no database.
 
 pub mod canonical;
@@ -11,6 +11,7 @@ mod error;
 mod indicator;
 pub mod json_schema;
 mod jws;
+mod notice;
 mod path_cache;
 mod payload;
 mod period;
@@ -29,6 +30,11 @@ pub use envelope::{
 pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
 pub use jws::{CompactJws, Signer, Trust};
+pub use notice::{
+    Addressee, Notice, NoticeBody, NoticeContent, NoticeId, NoticeKind, NoticePage, Review,
+    Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON,
+    TYP_NOTICE,
+};
 pub use payload::*;
 pub use period::ReportingPeriod;
 pub use rustls_pki_types::UnixTime;

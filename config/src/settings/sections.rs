@@ -130,6 +130,10 @@ pub struct OutboxPolicy {
     /// Most submissions held at once; new ones are refused (with a message) beyond it.
     #[serde(default = "OutboxPolicy::default_queue")]
     pub max_queue: u32,
+    /// Seconds between two pulls of notices from the parent (also pulled right after every
+    /// delivery); default 300.
+    #[serde(default = "OutboxPolicy::default_notice_poll")]
+    pub notice_poll_secs: u64,
 }
 
 impl OutboxPolicy {
@@ -144,6 +148,14 @@ impl OutboxPolicy {
     }
     fn default_queue() -> u32 {
         10_000
+    }
+    fn default_notice_poll() -> u64 {
+        300
+    }
+
+    /// The interval between two pulls of notices.
+    pub fn notice_poll(&self) -> Duration {
+        Duration::from_secs(self.notice_poll_secs.max(1))
     }
 
     /// First retry delay.
@@ -175,6 +187,12 @@ impl OutboxPolicy {
         if self.max_queue == 0 {
             out.push(("outbox.max_queue".into(), "must be at least 1".into()));
         }
+        if self.notice_poll_secs == 0 {
+            out.push((
+                "outbox.notice_poll_secs".into(),
+                "must be at least 1 second".into(),
+            ));
+        }
     }
 }
 
@@ -185,6 +203,7 @@ impl Default for OutboxPolicy {
             max_backoff_secs: Self::default_max(),
             jitter: Self::default_jitter(),
             max_queue: Self::default_queue(),
+            notice_poll_secs: Self::default_notice_poll(),
         }
     }
 }

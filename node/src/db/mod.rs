@@ -5,6 +5,7 @@
 pub mod any;
 pub mod audit;
 pub mod drafts;
+pub mod notices;
 pub mod outbox;
 pub mod receipts;
 pub mod schema;

@@ -98,5 +98,40 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     outbox,
     receipts,
-    audit_log
+    audit_log,
+    notices,
+    notice_cursors,
+    submission_forms
 );
+
+diesel::table! {
+    notices (notice_id) {
+        notice_id -> Text,
+        digest -> Text,
+        issuer -> Text,
+        kind -> Text,
+        issued_at -> Text,
+        report_id -> Nullable<Text>,
+        report_digest -> Nullable<Text>,
+        verdict -> Nullable<Text>,
+        envelope -> Text,
+        source -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notice_cursors (link) {
+        link -> Text,
+        after -> BigInt,
+        pulled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_forms (report_id, digest) {
+        report_id -> Text,
+        digest -> Text,
+        form_json -> Text,
+    }
+}

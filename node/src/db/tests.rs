@@ -44,10 +44,12 @@ macro_rules! impl_names {
         }
     };
 }
+impl_names!(A, B, C);
 impl_names!(A, B, C, D);
 impl_names!(A, B, C, D, E, F, G);
 impl_names!(A, B, C, D, E, F, G, H);
 impl_names!(A, B, C, D, E, F, G, H, I, J);
+impl_names!(A, B, C, D, E, F, G, H, I, J, K);
 
 fn temp_pool() -> (tempfile::TempDir, DbPool) {
     let dir = tempfile::tempdir().unwrap();
@@ -66,6 +68,15 @@ fn migrated_schema_matches_the_diesel_tables() {
     assert_eq!(columns(&mut c, "outbox"), diesel_columns!(outbox));
     assert_eq!(columns(&mut c, "receipts"), diesel_columns!(receipts));
     assert_eq!(columns(&mut c, "audit_log"), diesel_columns!(audit_log));
+    assert_eq!(columns(&mut c, "notices"), diesel_columns!(notices));
+    assert_eq!(
+        columns(&mut c, "notice_cursors"),
+        diesel_columns!(notice_cursors)
+    );
+    assert_eq!(
+        columns(&mut c, "submission_forms"),
+        diesel_columns!(submission_forms)
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod sample;
 
 mod decode;
 mod envelope;
+mod notice;
 mod path_cache;
 mod vectors;
 mod wire_schema;

@@ -20,6 +20,9 @@ struct Case {
     kind: String,
     verify_at: String,
     crl: Option<String>,
+    /// For notices: the unit that verifies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    receiver: Option<String>,
     expect: String,
     why: String,
 }
@@ -57,6 +60,14 @@ fn check(case: &Case, dir: &Path) -> Result<(), VerifyError> {
     let bytes = std::fs::read(dir.join(&case.file)).unwrap();
     let at = unix(&case.verify_at);
     match case.kind.as_str() {
+        "notice" => {
+            let receiver = UnitId::parse(case.receiver.as_deref().unwrap_or_default())
+                .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+            decode::<Notice>(&bytes)
+                .map_err(|e| VerifyError::Malformed(e.to_string()))?
+                .verify_for(&trust, at, &receiver)
+                .map(|_| ())
+        }
         "envelope" => decode::<Envelope>(&bytes)
             .map_err(|e| VerifyError::Malformed(e.to_string()))?
             .verify(&trust, at)
@@ -191,7 +202,8 @@ fn regenerate(dir: &Path) {
     let mut late_receipt = serde_json::to_value(&receipt).unwrap();
     late_receipt["body"]["received_at"] = "2026-12-04T09:31:02+07:00".into();
 
-    let files: Vec<(&str, serde_json::Value)> = vec![
+    let notices = notice_vectors(&mut fed, &valid);
+    let mut files: Vec<(&str, serde_json::Value)> = vec![
         ("envelope-valid.json", serde_json::to_value(&valid).unwrap()),
         (
             "envelope-countersigned.json",
@@ -222,6 +234,7 @@ fn regenerate(dir: &Path) {
         ),
         ("receipt-backdated.json", late_receipt),
     ];
+    files.extend(notices);
     for (name, v) in &files {
         write_json(dir, name, v);
     }
@@ -233,9 +246,10 @@ fn regenerate(dir: &Path) {
             verify_at: at.into(),
             crl: crl.map(Into::into),
             expect: expect.into(),
+            receiver: None,
             why: why.into(),
         };
-    let manifest = vec![
+    let mut manifest = vec![
         case(
             "envelope-valid.json",
             "envelope",
@@ -341,5 +355,98 @@ fn regenerate(dir: &Path) {
             "received_at moved one day earlier",
         ),
     ];
+    manifest.extend(notice_cases(now));
     write_json(dir, "manifest.json", &manifest);
+}
+
+/// A review from the nation relayed by 75 to 75.26041; one from province 79 to its own
+/// commune presented to 75.26041; the first with its reason changed after signing.
+fn notice_vectors(
+    fed: &mut Federation,
+    reviewed: &Envelope,
+) -> Vec<(&'static str, serde_json::Value)> {
+    let nation = fed.root.intermediate("VN").leaf("VN");
+    let province = fed.ca75.leaf("75");
+    let sibling = fed.ca79.leaf("79");
+    let review = |unit: &str, reason: &str| Review {
+        report_id: reviewed.body.report_id.clone(),
+        digest: reviewed.digest(),
+        unit: UnitId::parse(unit).unwrap(),
+        report_kind: ReportKind::AnnualReport,
+        period: reviewed.body.period,
+        verdict: Verdict::Returned,
+        reason: Some(Text::parse(reason).unwrap()),
+        pointers: BoundedVec::parse(vec![Line::parse("section:c").unwrap()]).unwrap(),
+    };
+    let id = |s: &str| NoticeId::parse(s).unwrap();
+    let issued = at("2026-12-08T10:00:00+07:00");
+    let body = NoticeBody::review(
+        id("0b6d7c1e-2f3a-4b5c-8d6e-7f8091a2b3c4"),
+        nation.unit.clone(),
+        issued,
+        review("75.26041", "Mục c chưa nêu số lớp tập huấn."),
+    );
+    let mut relayed = Notice::sign(body, &nation.signer()).unwrap();
+    relayed.countersign(&province.signer()).unwrap();
+    let foreign = Notice::sign(
+        NoticeBody::review(
+            id("1c7e8d2f-3a4b-4c5d-9e6f-8091a2b3c4d5"),
+            sibling.unit.clone(),
+            issued,
+            review("79.26734", "Thiếu phụ lục."),
+        ),
+        &sibling.signer(),
+    )
+    .unwrap();
+    let mut tampered = serde_json::to_value(&relayed).unwrap();
+    tampered["body"]["payload"]["reason"] = "Đã tiếp nhận.".into();
+    vec![
+        (
+            "notice-review-relayed.json",
+            serde_json::to_value(&relayed).unwrap(),
+        ),
+        (
+            "notice-from-sibling-province.json",
+            serde_json::to_value(&foreign).unwrap(),
+        ),
+        ("notice-tampered.json", tampered),
+    ]
+}
+
+fn notice_cases(now: &str) -> Vec<Case> {
+    let case = |file: &str, receiver: &str, expect: &str, why: &str| Case {
+        file: file.into(),
+        kind: "notice".into(),
+        verify_at: now.into(),
+        crl: Some("crl-75.pem".into()),
+        receiver: Some(receiver.into()),
+        expect: expect.into(),
+        why: why.into(),
+    };
+    vec![
+        case(
+            "notice-review-relayed.json",
+            "75.26041",
+            "ok",
+            "issued by VN, countersigned by 75",
+        ),
+        case(
+            "notice-review-relayed.json",
+            "79.26734",
+            "wrong_signer",
+            "75 is not a parent of 79.26734",
+        ),
+        case(
+            "notice-from-sibling-province.json",
+            "75.26041",
+            "wrong_signer",
+            "issued by province 79",
+        ),
+        case(
+            "notice-tampered.json",
+            "75.26041",
+            "bad_signature",
+            "the reason changed after signing",
+        ),
+    ]
 }
