@@ -25,6 +25,8 @@ pub struct Application {
     /// For the reminder schedule.
     settings: AggregatorSettings,
     rules: &'static config::rules::RuleBook,
+    /// Woken when the web UI queues a mail, so it goes out at once.
+    mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Application {
@@ -53,6 +55,15 @@ impl Application {
             ));
         }
         let own = crate::relay::own_node(&settings)?;
+        // Notices pulled from the parent are countersigned into this store for the children.
+        own.pusher
+            .puller
+            .set_sink(Arc::new(crate::downlink::RelayDown {
+                unit: settings.unit.id.clone(),
+                signer: own.signer.clone(),
+                pool: pool.clone(),
+            }));
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
         let relay =
             (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
@@ -86,6 +97,8 @@ impl Application {
                 unit: settings.unit.id.clone(),
                 unit_name: settings.unit.name.to_string(),
                 inspection: settings.inspection.clone(),
+                mail_from: crate::mail::sender(&settings)?,
+                mail_wake: mail_wake.clone(),
             },
             own,
             ui_listener,
@@ -99,6 +112,7 @@ impl Application {
             relay,
             settings,
             rules,
+            mail_wake,
         })
     }
 
@@ -139,6 +153,7 @@ impl Application {
             self.pool.clone(),
             self.rules,
             self.relay.clone(),
+            self.mail_wake.clone(),
             stopped(stop_rx.clone()),
         ));
         let pusher = self.relay.map(|r| tokio::spawn(r.run(stopped(stop_rx))));

@@ -1,14 +1,16 @@
-//! The BMNN aggregator: what a province (or the nation) runs to receive its subtree's reports.
-//! Today it is the ingest service — mutual TLS, envelope verification, the subtree and peer
-//! rules, idempotent storage in SQLite and signed receipts — plus the `bmnn-aggregator` command
-//! line (`serve`, `status`, `demo`, `pki`), and the relay of incident reports to the next tier
-//! (countersigned, through the node's outbox), the unit registry with its restructurings
-//! (merge, split, rename, move; the 2025 reform's successions), and the OpenAPI document.
-//! Deadlines, mail, inspection planning, consolidation and PostgreSQL come later.
+//! The BMNN aggregator: what a province (or the nation) runs for its subtree. Up the tree:
+//! the ingest service (mutual TLS, envelope verification, the subtree and peer rules,
+//! idempotent storage in SQLite or PostgreSQL, signed receipts), the relay of incidents and
+//! the consolidated report to the next tier through the node's outbox. Down the tree: the
+//! notices it issues (reviews of received reports) or relays from its parent, pulled by its
+//! children. Around them: the unit registry and its restructurings, deadlines and mail,
+//! rates, the dashboard and documents, inspection planning, the committee's web UI and the
+//! `bmnn-aggregator` command line.
 
 pub mod app;
 pub mod cli;
 pub mod consolidation;
+pub mod downlink;
 pub mod gen;
 pub mod ingest;
 pub mod inspection;
@@ -17,6 +19,7 @@ pub mod openapi;
 pub mod registry;
 pub mod relay;
 pub mod reminders;
+pub mod review;
 pub mod store;
 pub mod tracking;
 pub mod upward;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
 
-use crate::ingest::SUBMISSIONS_PATH;
+use crate::ingest::{NOTICES_PATH, SUBMISSIONS_PATH};
 
 /// Where the running aggregator serves this document.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
@@ -100,6 +100,19 @@ const ERROR_CODES: &[ErrorCode] = &[
                   rate_per_second`, `rate_burst`); the node retries later.",
     },
     ErrorCode {
+        code: "bad_cursor",
+        statuses: &[400],
+        meaning: "`GET /api/v1/notices`: `after` is not a non-negative 63-bit integer, or \
+                  another parameter was given.",
+    },
+    ErrorCode {
+        code: "cursor_ahead",
+        statuses: &[409],
+        meaning: "`GET /api/v1/notices`: `after` is beyond the last notice this aggregator \
+                  gave out (its store is older than the child's cursor); the child pulls again \
+                  from 0 and stores each notice once by id.",
+    },
+    ErrorCode {
         code: "not_found",
         statuses: &[404],
         meaning: "There is no endpoint at this path.",
@@ -134,6 +147,53 @@ const SUBMISSION_ERRORS: &[(u16, &str)] = &[
     (429, "Too many submissions from this client: retry later."),
     (500, "The aggregator failed: retry later."),
 ];
+
+/// The error responses of `GET /api/v1/notices`.
+const NOTICE_ERRORS: &[(u16, &str)] = &[
+    (400, "`after` is not a cursor: fix the request."),
+    (403, "The TLS client is not a unit below this aggregator."),
+    (
+        409,
+        "The cursor is ahead of this aggregator: pull again from 0.",
+    ),
+    (429, "Too many requests from this client: retry later."),
+    (500, "The aggregator failed: retry later."),
+];
+
+/// The path item of `GET /api/v1/notices`.
+fn notices_path() -> Value {
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({
+            "description": "The notices after the cursor that concern the TLS client (addressed \
+                            to it or to a unit under it), at most 100, in this aggregator's \
+                            order, each as signed by its issuer and countersigned by every tier \
+                            that relayed it; `next` is the cursor to ask with next time, `more` \
+                            says whether to ask again at once. The child verifies each notice \
+                            against the national root, the CRLs and its own chain of parents, \
+                            stores it once by `notice_id`, then moves its cursor.",
+            "content": { "application/json": { "schema": schema_ref("NoticePage") } }
+        }),
+    );
+    for (status, description) in NOTICE_ERRORS {
+        responses.insert(status.to_string(), error_response(*status, description));
+    }
+    json!({
+        "get": {
+            "operationId": "pullNotices",
+            "summary": "Pull the notices after a cursor (the downlink).",
+            "parameters": [{
+                "name": "after",
+                "in": "query",
+                "required": false,
+                "description": "The `next` of the previous page; 0 or absent the first time.",
+                "schema": { "type": "integer", "minimum": 0, "maximum": i64::MAX }
+            }],
+            "responses": responses
+        }
+    })
+}
 
 /// The document, pretty-printed with a final newline.
 pub fn openapi_json() -> String {
@@ -172,10 +232,11 @@ fn document() -> Value {
             "title": "BMNN aggregator",
             "version": env!("CARGO_PKG_VERSION"),
             "summary": "Where reporting units and lower-tier aggregators submit their signed \
-                        reports.",
+                        reports and pull the notices that come down.",
             "description": "The HTTP side of the `bmnn/1` wire protocol (`docs/protocol.md`): \
                             a child POSTs one signed envelope and gets a signed receipt or an \
-                            error. The message schemas are those of `docs/wire-schema.json`. \
+                            error, and GETs the signed notices (reviews, and later requests, \
+                            directives, trust updates and rule packs) after its cursor. The message schemas are those of `docs/wire-schema.json`. \
                             Every request goes over mutual TLS with a certificate that chains to \
                             the national root.",
             "license": { "name": "MIT", "identifier": "MIT" }
@@ -209,6 +270,7 @@ fn document() -> Value {
                     "responses": submission_responses
                 }
             },
+            NOTICES_PATH: notices_path(),
             "/health": {
                 "get": {
                     "operationId": "health",

@@ -14,6 +14,8 @@
 //! | `conflict` | 409 | another version of the report id is stored and this one does not amend it |
 //! | `invalid_report` | 422 | `Submission::validate` failed |
 //! | `rate_limited` | 429 | the client sent more than its budget (`[server] rate_per_second`, `rate_burst`); retry later |
+//! | `bad_cursor` | 400 | `GET /api/v1/notices`: `after` is not a non-negative integer |
+//! | `cursor_ahead` | 409 | `GET /api/v1/notices`: `after` is beyond every notice given out (the node pulls again from 0) |
 //! | `not_found`, `method_not_allowed` | 404, 405 | no such endpoint |
 //! | `internal` | 500 | our fault (details only in the log); the node retries |
 
@@ -57,6 +59,12 @@ pub enum IngestError {
     Conflict(String),
     #[error("Gửi quá nhanh, hãy gửi lại sau / too many submissions from this client, retry later")]
     RateLimited,
+    #[error("Con trỏ thông báo không hợp lệ / `after` must be a non-negative integer: {0}")]
+    BadCursor(String),
+    #[error(
+        "Con trỏ thông báo {after} vượt quá thông báo cuối cùng ({last}) / cursor {after} is          beyond the last notice given out ({last}): pull again from 0"
+    )]
+    CursorAhead { after: u64, last: u64 },
     #[error("Không có địa chỉ này / no such endpoint")]
     NotFound,
     #[error("Phương thức không được hỗ trợ / method not allowed")]
@@ -83,6 +91,8 @@ impl IngestError {
             Self::InvalidReport(_) => "invalid_report",
             Self::Conflict(_) => "conflict",
             Self::RateLimited => "rate_limited",
+            Self::BadCursor(_) => "bad_cursor",
+            Self::CursorAhead { .. } => node::puller::CURSOR_AHEAD,
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal",
@@ -105,7 +115,8 @@ impl From<anyhow::Error> for IngestError {
 impl ResponseError for IngestError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Malformed(_) | Self::BadCursor(_) => StatusCode::BAD_REQUEST,
+            Self::CursorAhead { .. } => StatusCode::CONFLICT,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Verify(_)
             | Self::OutsideSubtree { .. }

@@ -1,6 +1,8 @@
 //! The ingest service: where children submit. actix-web over rustls with client certificates
 //! required (national root, CRLs); `POST /api/v1/submissions` takes a JSON envelope and answers
-//! `200` with a signed `Receipt` or an error (see [`error`]); `GET /health` answers `ok`.
+//! `200` with a signed `Receipt` or an error (see [`error`]); `GET /api/v1/notices?after=`
+//! is the downlink, where children pull their notices ([`notices`]); `GET /health` answers
+//! `ok`.
 //!
 //! The body is read here, up to `[server] max_body_bytes` (413 beyond; a moderately oversized
 //! body is drained first so the client reads the answer instead of a reset connection); the
@@ -11,6 +13,7 @@
 pub mod batch;
 pub mod error;
 pub mod limit;
+pub mod notices;
 pub mod peer;
 pub mod process;
 pub mod subtree;
@@ -30,6 +33,8 @@ use crate::store::DbPool;
 
 /// Where children POST their envelopes (the node's `upstream::SUBMISSIONS_PATH`).
 pub const SUBMISSIONS_PATH: &str = node::upstream::SUBMISSIONS_PATH;
+/// Where children pull their notices (the node's `upstream::NOTICES_PATH`).
+pub const NOTICES_PATH: &str = node::upstream::NOTICES_PATH;
 
 /// Bodies up to this size are read to the end (and dropped) before answering 413.
 const DRAIN_LIMIT: u64 = 2 * MAX_ENVELOPE_BYTES as u64;
@@ -79,6 +84,11 @@ pub fn server(
             .service(
                 web::resource(SUBMISSIONS_PATH)
                     .route(web::post().to(submit))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource(NOTICES_PATH)
+                    .route(web::get().to(notices::pull))
                     .default_service(web::to(method_not_allowed)),
             )
             .default_service(web::to(not_found))

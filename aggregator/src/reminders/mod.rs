@@ -236,12 +236,14 @@ fn daily(
 }
 
 /// Runs [`daily`] at every firing of the schedule and sends queued mail whenever a retry is
-/// due (at once on start: a restart resumes the queue), until `shutdown`.
+/// due (at once on start: a restart resumes the queue, and at once when `mail_wake` is
+/// notified: the web UI queued a mail), until `shutdown`.
 pub async fn run_schedule(
     settings: AggregatorSettings,
     pool: crate::store::DbPool,
     rules: &'static RuleBook,
     relay: Option<crate::relay::Relay>,
+    mail_wake: std::sync::Arc<tokio::sync::Notify>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     use config::settings::TIMEZONE;
@@ -283,6 +285,8 @@ pub async fn run_schedule(
         };
         tokio::select! {
             _ = &mut shutdown => return,
+            // A mail was queued (a review): look at the queue's times again.
+            _ = mail_wake.notified() => continue,
             _ = tokio::time::sleep((wake - start).to_std().unwrap_or_default()) => {}
         }
         let (pool, settings, relay) = (pool.clone(), settings.clone(), relay.clone());

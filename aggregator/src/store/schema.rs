@@ -164,3 +164,32 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    notices (seq) {
+        seq -> BigInt,
+        notice_id -> Text,
+        issuer -> Text,
+        kind -> Text,
+        target -> Nullable<Text>,
+        addressee -> Text,
+        issued_at -> Text,
+        envelope -> Text,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        report_id -> Text,
+        digest -> Text,
+        unit -> Text,
+        verdict -> Text,
+        reason -> Nullable<Text>,
+        pointers -> Text,
+        reviewer -> Text,
+        decided_at -> Timestamp,
+        notice_id -> Text,
+    }
+}

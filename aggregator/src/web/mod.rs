@@ -44,6 +44,10 @@ pub struct Ui {
     pub unit_name: String,
     /// `[inspection]`: the risk model's weights.
     pub inspection: config::settings::InspectionSection,
+    /// The sender of the mails the UI queues (reviews).
+    pub mail_from: lettre::message::Mailbox,
+    /// Wakes the mail schedule after the UI queued a mail.
+    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 pub const INBOX: &str = "/";

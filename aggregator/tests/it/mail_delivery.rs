@@ -97,6 +97,7 @@ fn the_service_resumes_the_queue_when_it_starts() {
         agg.pool.clone(),
         rules,
         None,
+        Default::default(),
         async {
             let _ = stopped.await;
         },

@@ -55,7 +55,12 @@ fn document_is_openapi_3_1_and_every_reference_resolves() {
 
     let paths = doc["paths"].as_object().unwrap();
     let listed: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
-    let expected = BTreeSet::from(["/api/v1/submissions", "/health", OPENAPI_PATH]);
+    let expected = BTreeSet::from([
+        "/api/v1/submissions",
+        "/api/v1/notices",
+        "/health",
+        OPENAPI_PATH,
+    ]);
     assert_eq!(listed, expected);
     let post = &paths["/api/v1/submissions"]["post"];
     assert_eq!(
@@ -163,6 +168,8 @@ fn every_ingest_error() -> Vec<IngestError> {
         IngestError::InvalidReport(fields),
         IngestError::Conflict(String::new()),
         IngestError::RateLimited,
+        IngestError::BadCursor(String::new()),
+        IngestError::CursorAhead { after: 2, last: 1 },
         IngestError::NotFound,
         IngestError::MethodNotAllowed,
         IngestError::Internal(anyhow::anyhow!("test")),
@@ -177,7 +184,7 @@ fn every_ingest_error() -> Vec<IngestError> {
     all
 }
 
-const VARIANTS: usize = 16;
+const VARIANTS: usize = 18;
 
 /// A distinct number per variant; exhaustive, so a new variant does not compile.
 fn variant(e: &IngestError) -> usize {
@@ -200,5 +207,7 @@ fn variant(e: &IngestError) -> usize {
         IngestError::MethodNotAllowed => 13,
         IngestError::Internal(_) => 14,
         IngestError::UnknownUnit { .. } => 15,
+        IngestError::BadCursor(_) => 16,
+        IngestError::CursorAhead { .. } => 17,
     }
 }
