@@ -67,21 +67,14 @@ impl Application {
         let relay =
             (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
-        let ingest = Arc::new(Ingest {
-            unit: settings.unit.id.clone(),
+        let ingest = Arc::new(Ingest::new(
+            &settings,
             signer,
-            trust: tls.trust()?,
-            pool: pool.clone(),
-            max_body_bytes: settings.server.max_body_bytes,
-            relay: relay.clone(),
+            tls.trust()?,
+            pool.clone(),
+            relay.clone(),
             rules,
-            batch: Default::default(),
-            subtree: Default::default(),
-            limiter: ingest::limit::RateLimiter::new(
-                settings.server.rate_per_second,
-                settings.server.rate_burst,
-            ),
-        });
+        ));
         let listen = settings.server.listen;
         let listener =
             TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;

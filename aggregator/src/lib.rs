@@ -8,6 +8,7 @@
 //! `bmnn-aggregator` command line.
 
 pub mod app;
+pub mod bundle;
 pub mod cli;
 pub mod consolidation;
 pub mod downlink;

@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use aggregator::cli::{consolidate, demo, gen, init, inspection, plan, registry, remind, run};
+use aggregator::cli::{
+    bundle, consolidate, demo, gen, init, inspection, plan, registry, remind, run,
+};
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
 
@@ -24,6 +26,9 @@ enum Command {
     Serve(run::ConfigArg),
     /// Show the reports received, by kind and unit.
     Status(run::ConfigArg),
+    /// Nhận gói chuyển giao USB / import a node's transfer bundle and write its receipt
+    /// bundle (receipts and the unit's notices) for the drive.
+    ImportBundle(bundle::ImportBundleArgs),
     /// Mail the reminders and escalations due today to units that have not reported.
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
+        Command::ImportBundle(a) => bundle::import_bundle(a),
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),

@@ -26,6 +26,9 @@ pub trait NoticeSink: Send + Sync {
     fn relay(&self, notice: &Notice, verified: &VerifiedNotice) -> anyhow::Result<()>;
 }
 
+/// Notices that verified, and (id, code) of those refused.
+pub type Verified = (Vec<(Notice, VerifiedNotice)>, Vec<(String, String)>);
+
 /// What one pull did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PullReport {
@@ -174,20 +177,30 @@ impl Puller {
     pub async fn verify(
         &self,
         notices: impl Iterator<Item = Notice>,
-    ) -> (Vec<(Notice, VerifiedNotice)>, Vec<(String, String)>) {
-        let now = schema::UnixTime::now();
-        let (mut good, mut bad) = (Vec::new(), Vec::new());
-        for n in notices {
-            match n.verify_for(&self.trust, now, &self.unit) {
-                Ok(v) => good.push((n, v)),
-                Err(e) => {
-                    tracing::warn!(notice = %n.body.notice_id, issuer = %n.body.issuer, code = e.code(), "notice refused: {e}");
-                    bad.push((n.body.notice_id.to_string(), e.code().to_string()));
-                }
+    ) -> Verified {
+        verify_all(&self.trust, &self.unit, notices)
+    }
+}
+
+/// Verifies notices for `unit` now (over the link or from a receipt bundle alike): the good
+/// ones, and (id, code) of the refused, each logged.
+pub fn verify_all(
+    trust: &Trust,
+    unit: &UnitId,
+    notices: impl Iterator<Item = Notice>,
+) -> Verified {
+    let now = schema::UnixTime::now();
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    for n in notices {
+        match n.verify_for(trust, now, unit) {
+            Ok(v) => good.push((n, v)),
+            Err(e) => {
+                tracing::warn!(notice = %n.body.notice_id, issuer = %n.body.issuer, code = e.code(), "notice refused: {e}");
+                bad.push((n.body.notice_id.to_string(), e.code().to_string()));
             }
         }
-        (good, bad)
     }
+    (good, bad)
 }
 
 /// Stores the verified notices (new ones only) and audits every arrival and refusal.

@@ -95,6 +95,14 @@ impl TlsMaterial {
             .context("the server certificate and key do not fit together")
     }
 
+    /// The private key, PKCS#8 DER (to open the transfer bundles sent to this unit).
+    pub fn key_pkcs8(&self) -> Option<&[u8]> {
+        match &self.key {
+            PrivateKeyDer::Pkcs8(k) => Some(k.secret_pkcs8_der()),
+            _ => None,
+        }
+    }
+
     /// The JWS signer for this unit (same Ed25519 key as TLS).
     pub fn signer(&self) -> anyhow::Result<schema::Signer> {
         let PrivateKeyDer::Pkcs8(k) = &self.key else {

@@ -1,9 +1,10 @@
 //! The command line of `bmnn-aggregator`, as clap pieces: `init` ([`init`]), `serve` and
-//! `status` ([`run`]), the
+//! `status` ([`run`]), the USB path's `import-bundle` ([`bundle`]), the
 //! all-in-one `demo` ([`demo`]), the unit registry ([`registry`]), synthetic history
 //! ([`gen`]), inspection planning ([`plan`]) and the inspection record ([`inspection`]); `pki` is the node's
 //! (`node::cli::pki`), mounted as is.
 
+pub mod bundle;
 pub mod consolidate;
 pub mod demo;
 pub mod gen;

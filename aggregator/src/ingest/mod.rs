@@ -59,6 +59,34 @@ pub struct Ingest {
     pub subtree: subtree::SubtreeCache,
 }
 
+impl Ingest {
+    /// The ingest of the aggregator `settings` describe, storing in `pool`.
+    pub fn new(
+        settings: &config::settings::AggregatorSettings,
+        signer: Signer,
+        trust: Trust,
+        pool: DbPool,
+        relay: Option<crate::relay::Relay>,
+        rules: &'static config::rules::RuleBook,
+    ) -> Self {
+        Self {
+            unit: settings.unit.id.clone(),
+            signer,
+            trust,
+            pool,
+            max_body_bytes: settings.server.max_body_bytes,
+            relay,
+            rules,
+            batch: Default::default(),
+            subtree: Default::default(),
+            limiter: limit::RateLimiter::new(
+                settings.server.rate_per_second,
+                settings.server.rate_burst,
+            ),
+        }
+    }
+}
+
 impl std::fmt::Debug for Ingest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ingest")

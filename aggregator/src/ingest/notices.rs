@@ -7,7 +7,7 @@
 //! restored from an older backup notices it and starts again from 0.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use schema::{Addressee, UnitId, MAX_NOTICE_PAGE};
+use schema::{UnitId, MAX_NOTICE_PAGE};
 
 use super::{Ingest, IngestError, Peer};
 use crate::store::notices;
@@ -78,7 +78,7 @@ impl Ingest {
             format!("{{\"more\":{more},\"next\":{next},\"notices\":[").as_bytes(),
         );
         let mut first = true;
-        for r in rows.iter().filter(|r| concerns(r, peer)) {
+        for r in rows.iter().filter(|r| notices::concerns(r, peer)) {
             if !first {
                 body.push(b',');
             }
@@ -87,15 +87,6 @@ impl Ingest {
         }
         body.extend_from_slice(b"]}");
         Ok(body)
-    }
-}
-
-/// Whether a stored notice is for `peer` or a unit under it.
-fn concerns(row: &notices::NoticeRow, peer: &UnitId) -> bool {
-    match &row.target {
-        Some(t) => UnitId::parse(t).is_ok_and(|t| peer.contains(&t)),
-        None => schema::decode::<Addressee>(row.addressee.as_bytes())
-            .is_ok_and(|a| a.reaches_under(peer)),
     }
 }
 

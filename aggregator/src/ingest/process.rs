@@ -61,6 +61,13 @@ impl Ingest {
         self.check_and_store(peer, bytes)
     }
 
+    /// Takes one envelope that arrived in a transfer bundle signed by `from` (the USB path):
+    /// the same checks as over the network, with the bundle's signer as the peer and no rate
+    /// limit.
+    pub fn process_bundled(&self, from: &UnitId, bytes: &[u8]) -> Result<Receipt, IngestError> {
+        self.check_and_store(Some(from.clone()), bytes)
+    }
+
     /// Appends a refusal (its code) to the audit log; a failure to do so is logged, not raised.
     pub fn record_refusal(&self, peer: &Option<UnitId>, code: &str) {
         let actor = peer

@@ -78,18 +78,55 @@ impl History {
 
     /// What the state machine needs about `digest`; `counted` comes from the own store.
     pub fn facts(&self, digest: &str, counted: bool) -> Option<Facts> {
-        let v = self.versions.iter().find(|v| v.digest == digest)?;
-        let latest = received::latest(&self.versions).is_some_and(|l| l.digest == digest);
-        Some(Facts {
-            latest,
-            verdict: self.verdict(digest),
-            amends_returned: v
-                .supersedes
-                .as_deref()
-                .is_some_and(|s| self.verdict(s) == Some(Verdict::Returned)),
-            counted,
-        })
+        facts_of(&self.versions, &self.reviews, digest, counted)
     }
+}
+
+/// The facts of version `digest` among `versions` (of one report) and `reviews`.
+pub fn facts_of<V: received::Version>(
+    versions: &[V],
+    reviews: &[ReviewRow],
+    digest: &str,
+    counted: bool,
+) -> Option<Facts> {
+    let v = versions.iter().find(|v| v.digest() == digest)?;
+    Some(Facts {
+        latest: received::latest(versions).is_some_and(|l| l.digest() == digest),
+        verdict: verdict_of(reviews, digest),
+        amends_returned: v
+            .supersedes()
+            .is_some_and(|s| verdict_of(reviews, s) == Some(Verdict::Returned)),
+        counted,
+    })
+}
+
+/// The review state of each listed version (report id, digest), read in two queries.
+pub fn states(
+    conn: &mut AnyConn,
+    listed: &[(&str, &str)],
+) -> diesel::QueryResult<std::collections::HashMap<(String, String), State>> {
+    let mut ids: Vec<&str> = listed.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let versions = received::versions_of(conn, &ids)?;
+    let reviews = notices::reviews_of(conn, &ids)?;
+    let mut out = std::collections::HashMap::new();
+    for (id, digest) in listed {
+        let vs: Vec<_> = versions
+            .iter()
+            .filter(|v| v.report_id == *id)
+            .cloned()
+            .collect();
+        let rs: Vec<_> = reviews
+            .iter()
+            .filter(|r| r.report_id == *id)
+            .cloned()
+            .collect();
+        if let Some(f) = facts_of(&vs, &rs, digest, false) {
+            out.insert((id.to_string(), digest.to_string()), State::of(&f));
+        }
+    }
+    Ok(out)
 }
 
 /// The last verdict on `digest` among `reviews` (given in order).

@@ -123,6 +123,15 @@ pub fn after_for(
     Ok(rows)
 }
 
+/// Whether a stored notice is for `unit` or a unit under it.
+pub fn concerns(row: &NoticeRow, unit: &schema::UnitId) -> bool {
+    match &row.target {
+        Some(t) => schema::UnitId::parse(t).is_ok_and(|t| unit.contains(&t)),
+        None => schema::decode::<schema::Addressee>(row.addressee.as_bytes())
+            .is_ok_and(|a| a.reaches_under(unit)),
+    }
+}
+
 pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
     node::dispatch!(conn, |c| notices::table.count().get_result(c))
 }

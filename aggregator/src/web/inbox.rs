@@ -1,5 +1,6 @@
 //! `GET /`: the inbox, the latest submissions received from the subtree (newest first), with
-//! filters by report kind and by unit (a unit and everything below it).
+//! their review state (chờ xem xét, đã tiếp nhận, đã trả lại, đã nộp lại), and filters by
+//! report kind and by unit (a unit and everything below it).
 
 use actix_web::web;
 use maud::html;
@@ -29,15 +30,17 @@ pub async fn inbox(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Filter>) -> 
     let rows = {
         let unit = unit.as_ref().map(ToString::to_string);
         db(&ui, move |c| {
-            Ok(received::recent(
-                c,
-                kind.map(ReportKind::code),
-                unit.as_deref(),
-                LIMIT,
-            )?)
+            let rows = received::recent(c, kind.map(ReportKind::code), unit.as_deref(), LIMIT)?;
+            let listed: Vec<(&str, &str)> = rows
+                .iter()
+                .map(|r| (r.report_id.as_str(), r.digest.as_str()))
+                .collect();
+            let states = crate::review::states(c, &listed)?;
+            Ok((rows, states))
         })
         .await?
     };
+    let (rows, states) = rows;
     let bad_unit = !q.don_vi.trim().is_empty() && unit.is_none();
     let body = html! {
         h1 { "Hộp thư báo cáo" }
@@ -61,7 +64,7 @@ pub async fn inbox(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Filter>) -> 
         } @else {
             p.muted { (rows.len()) " báo cáo gần nhất (tối đa " (LIMIT) ")." }
             table {
-                tr { th { "Nhận lúc" } th { "Đơn vị" } th { "Loại" } th { "Kỳ" } th { "Độ mật" } th { "Chi tiết" } }
+                tr { th { "Nhận lúc" } th { "Đơn vị" } th { "Loại" } th { "Kỳ" } th { "Độ mật" } th { "Xem xét" } th { "Chi tiết" } }
                 @for r in &rows {
                     tr {
                         td { (layout::fmt_rfc3339(&r.received_at)) }
@@ -70,6 +73,8 @@ pub async fn inbox(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Filter>) -> 
                              @if r.supersedes.is_some() { " " span.state.s-draft { "bản sửa đổi" } } }
                         td { (r.period) }
                         td { (classification_label(&r.classification)) }
+                        td { @if let Some(s) = states.get(&(r.report_id.clone(), r.digest.clone())) {
+                            (super::review::badge(*s)) } }
                         td { a href=(report_path(&r.report_id, &r.digest)) { "Xem" } }
                     }
                 }

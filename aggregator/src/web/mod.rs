@@ -8,11 +8,13 @@
 //! |---|---|
 //! | `GET /` | inbox: the latest submissions, filtered by kind or unit ([`inbox`]) |
 //! | `GET /don-vi/{id}` | a unit: registry rows, lineage, every report with its receipt ([`unit`]) |
-//! | `GET /bao-cao/{report_id}/{digest}` | one stored version; incidents restricted ([`report`]) |
+//! | `GET /bao-cao/{report_id}/{digest}` | one stored version and its review; incidents restricted ([`report`]) |
+//! | `POST /bao-cao/{report_id}/{digest}/xem-xet` | accept or return it ([`review`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
+//! | `GET /bao-cao-da-gui` | what this tier sent up, with the parent's receipts and reviews ([`sent`]) |
 //! | `/kiem-tra…` | inspections: risk scores, findings, remediation, plans ([`inspection`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
@@ -23,6 +25,8 @@ mod inspection;
 mod rates_page;
 mod registry_page;
 mod report;
+mod review;
+mod sent;
 mod unit;
 
 use std::net::TcpListener;
@@ -69,6 +73,7 @@ fn nav() -> Nav {
         (dashboard::DASHBOARD, "Tổng quan", false),
         (rates_page::RATES, "Tỉ lệ nộp", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
+        (sent::SENT, "Đã gửi cấp trên", false),
         (inspection::HOME, "Kiểm tra", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
@@ -138,8 +143,13 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
                 "/bao-cao/{report_id}/{digest}",
                 web::get().to(report::report),
             )
+            .route(
+                "/bao-cao/{report_id}/{digest}/xem-xet",
+                web::post().to(review::decide),
+            )
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
+            .route(sent::SENT, web::get().to(sent::sent))
             .route(rates_page::RATES, web::get().to(rates_page::rates))
             .route(dashboard::DASHBOARD, web::get().to(dashboard::dashboard))
             .configure(inspection::routes)

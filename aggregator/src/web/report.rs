@@ -1,5 +1,6 @@
 //! `GET /bao-cao/{report_id}/{digest}`: one stored version of a report: who sent it, through
-//! whom, when the receipt says it arrived, and its content. Incident reports are restricted to
+//! whom, when the receipt says it arrived, its review (state, verdicts, the form to accept
+//! or return it: [`super::review`]) and its content. Incident reports are restricted to
 //! heads and admins, and each view is appended to the aggregator's audit log before the page
 //! is shown (no audit entry, no page).
 
@@ -19,6 +20,7 @@ pub async fn report(
     viewer: Viewer,
     ui: web::Data<Ui>,
     path: web::Path<(String, String)>,
+    q: web::Query<layout::NoticeQuery>,
 ) -> WebResult {
     let (report_id, digest) = path.into_inner();
     let incident_viewer = viewer.can_approve();
@@ -27,6 +29,7 @@ pub async fn report(
         let Some(row) = received::get(c, &report_id, &digest)? else {
             return Ok(None);
         };
+        let history = crate::review::History::load(c, &report_id)?;
         if row.kind == ReportKind::IncidentReport.code() {
             if !incident_viewer {
                 return Ok(Some(Err(row)));
@@ -35,7 +38,7 @@ pub async fn report(
                 node::db::audit::append(c, &actor, "view_incident", &row.report_id, &row.digest)
             })?;
         }
-        Ok(Some(Ok(row)))
+        Ok(Some(Ok((row, history))))
     })
     .await?;
     let row = match found {
@@ -43,8 +46,9 @@ pub async fn report(
         Some(Err(_)) => return Err(WebError::forbidden(
             "Báo cáo đột xuất về lộ, mất bí mật nhà nước chỉ lãnh đạo (hoặc quản trị) được xem.",
         )),
-        Some(Ok(row)) => row,
+        Some(Ok(found)) => found,
     };
+    let (row, history) = row;
     let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
         .map_err(|e| WebError::Internal(anyhow::anyhow!("stored envelope unreadable: {e}")))?;
     let kind = super::inbox::kind_label(&row.kind);
@@ -62,6 +66,7 @@ pub async fn report(
             tr { th { "Mã băm" } td { code { (row.digest) } } }
             @if let Some(s) = &row.supersedes { tr { th { "Sửa đổi bản" } td { code { (s) } } } }
         }
+        (super::review::section(&viewer, &history, &row.digest, &Default::default()))
         h2 { "Nội dung" }
         (value(&payload))
     };
@@ -69,7 +74,7 @@ pub async fn report(
         &viewer,
         &ui.unit_name,
         &kind,
-        None,
+        q.message(),
         body,
     )))
 }

@@ -57,6 +57,10 @@ pub struct ReceiptBundle {
     pub from: UnitId,
     pub to: UnitId,
     pub receipts: BoundedVec<Receipt, 100_000>,
+    /// The notices the aggregator holds for the unit (its downlink on the USB path); absent
+    /// in bundles written before notices existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<schema::Notice>,
 }
 
 #[derive(Debug, thiserror::Error)]

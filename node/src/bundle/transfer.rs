@@ -74,10 +74,16 @@ pub struct Imported {
     pub imported: usize,
     /// Receipts for reports this node does not have (ignored).
     pub unknown: usize,
+    /// Notices stored for the first time.
+    pub notices: usize,
+    /// Notices that failed verification (refused, audited, not stored).
+    pub refused_notices: usize,
 }
 
 /// Decodes, checks and imports a receipt bundle addressed to `me`. Refuses the whole bundle if
-/// any receipt fails verification, so a forged receipt never marks anything delivered.
+/// any receipt fails verification, so a forged receipt never marks anything delivered. The
+/// notices in it are verified one by one as if pulled over a link: the good ones are stored
+/// (once by id), the others refused and audited.
 pub fn import_receipts(
     conn: &mut SqliteConnection,
     trust: &Trust,
@@ -101,8 +107,13 @@ pub fn import_receipts(
             bail!("receipt {i} is for {}, not for {me}", r.body.unit);
         }
     }
-    let mut counts = Imported::default();
+    let (good, bad) = crate::puller::verify_all(trust, me, bundle.notices.iter().cloned());
+    let mut counts = Imported {
+        refused_notices: bad.len(),
+        ..Default::default()
+    };
     conn.immediate_transaction(|c| -> anyhow::Result<()> {
+        counts.notices = crate::puller::store(c, &good, &bad, "bundle")?;
         for r in bundle.receipts.iter() {
             let (rid, dig) = (r.body.report_id.to_string(), r.body.digest.to_string());
             if submissions::get(c, &rid, &dig)?.is_none() {

@@ -103,5 +103,9 @@ pub fn import(args: ImportArgs) -> anyhow::Result<()> {
         "Đã nhập {0} biên nhận / imported {0} receipts; {1} for reports this node does not have",
         n.imported, n.unknown
     );
+    println!(
+        "Thông báo mới / new notices: {}; bị từ chối / refused: {}",
+        n.notices, n.refused_notices
+    );
     Ok(())
 }

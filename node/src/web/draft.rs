@@ -96,7 +96,7 @@ async fn store(
     viewer: &Viewer,
     id: &ReportId,
     pairs: Vec<(String, String)>,
-) -> WebResult<(ReportKind, RawForm, chrono::NaiveDateTime)> {
+) -> WebResult<(Stored, RawForm)> {
     let posted_kind = pairs
         .iter()
         .find(|(k, _)| k == "kind")
@@ -113,12 +113,15 @@ async fn store(
     let classification: String = raw.get("classification").trim().chars().take(20).collect();
     let stored = db(node, move |c| {
         c.immediate_transaction(|c| -> anyhow::Result<_> {
-            if !submissions::versions(c, &idc)?.is_empty() {
+            let existing = drafts::get(c, &idc)?;
+            let amending = existing.as_ref().is_some_and(|d| d.supersedes.is_some());
+            if !amending && !submissions::versions(c, &idc)?.is_empty() {
                 return Ok(Err(WebError::Conflict(
-                    "Báo cáo này đã được duyệt và ký gửi, không sửa được nữa.".into(),
+                    "Báo cáo này đã được duyệt và ký gửi; muốn sửa, hãy chọn «Sửa và nộp lại» \
+                     ở trang chủ hoặc trang lịch sử."
+                        .into(),
                 )));
             }
-            let existing = drafts::get(c, &idc)?;
             let code = existing
                 .as_ref()
                 .map_or(posted_kind.as_str(), |d| d.kind.as_str());
@@ -136,18 +139,30 @@ async fn store(
                     period: period.clone(),
                     classification,
                     form_json: json,
-                    supersedes: None,
-                    created_by: existing.map_or(user_id, |d| d.created_by),
+                    supersedes: existing.as_ref().and_then(|d| d.supersedes.clone()),
+                    created_by: existing.as_ref().map_or(user_id, |d| d.created_by),
                     updated_at: now,
                 },
             )?;
             let detail = format!("{} {period}", kind.code());
             audit::append(c, &actor, "draft_save", &idc, &detail)?;
-            Ok(Ok((kind, now)))
+            Ok(Ok(Stored {
+                kind,
+                updated_at: now,
+                supersedes: existing.and_then(|d| d.supersedes),
+            }))
         })
     })
     .await??;
-    Ok((stored.0, raw, stored.1))
+    Ok((stored, raw))
+}
+
+/// What saving a draft tells the caller.
+struct Stored {
+    kind: ReportKind,
+    updated_at: chrono::NaiveDateTime,
+    /// The digest of the version this draft amends.
+    supersedes: Option<String>,
 }
 
 /// POST /ban-nhap/{id}: "Lưu bản nháp".
@@ -215,7 +230,17 @@ pub async fn approve(
     viewer.check_csrf(&form)?;
     viewer.require_approver()?;
     let id = report_id(&id)?;
-    let (kind, raw, updated_at) = store(&node, &viewer, &id, form.into_inner()).await?;
+    let (stored, raw) = store(&node, &viewer, &id, form.into_inner()).await?;
+    let (kind, updated_at) = (stored.kind, stored.updated_at);
+    let supersedes = match stored.supersedes.as_deref().map(schema::Digest::parse) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(_)) => {
+            return Err(WebError::Internal(anyhow::anyhow!(
+                "a draft names a bad digest"
+            )))
+        }
+    };
     let now = now_local();
     let parsed = match forms::parse(kind, &raw, node.rules, now) {
         Ok(p) => p,
@@ -232,7 +257,7 @@ pub async fn approve(
         period: parsed.period,
         classification: parsed.classification,
         created_at: now,
-        supersedes: None,
+        supersedes: supersedes.clone(),
         payload: parsed.payload,
     };
     if let Err(e) = sub.validate() {
@@ -248,12 +273,16 @@ pub async fn approve(
     let (idc, actor) = (id.to_string(), viewer.actor().to_string());
     let links = node.settings.upstream.clone();
     let max_queue = node.settings.outbox.max_queue;
+    let (form_json, digest) = (raw.to_json(), env.digest().to_string());
+    let amends = supersedes.map(|d| d.to_string());
     let result = db(&node, move |c| {
         let r = c.immediate_transaction(|c| -> anyhow::Result<_> {
-            if !submissions::versions(c, &idc)?.is_empty() {
+            let latest = super::amend::latest_version(c, &idc)?;
+            if latest.as_ref().map(|v| &v.digest) != amends.as_ref() {
                 return Err(anyhow::Error::new(AlreadyApproved));
             }
             let queued = crate::queue::queue_in_transaction(c, &env, &actor, &links, max_queue)?;
+            crate::db::notices::save_form(c, &idc, &digest, &form_json)?;
             drafts::delete(c, &idc)?;
             audit::append(c, &actor, "draft_delete", &idc, "approved")?;
             Ok(queued)

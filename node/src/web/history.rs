@@ -1,6 +1,8 @@
 //! The history page (`/lich-su`): every signed submission, newest first, with its kind,
 //! period, classification, short digest, who approved it and when, and per link its state with
-//! the receipt (receiver, time received in +07:00, outcome) or the rejection reason.
+//! the receipt (receiver, time received in +07:00, outcome) or the rejection reason, and the
+//! parent's review (tiếp nhận, or trả lại with the reason). An amendment is a row of its own,
+//! so every version stays visible with its receipt and review.
 
 use actix_web::web;
 use maud::html;
@@ -24,11 +26,12 @@ pub async fn history(
     node: web::Data<crate::app::Node>,
     q: web::Query<NoticeQuery>,
 ) -> WebResult {
-    let (subs, outbox, receipts, names) = db(&node, |c| {
+    let (subs, outbox, receipts, names, reviews) = db(&node, |c| {
         let subs = submissions::recent(c, LIMIT)?;
         let ids: Vec<String> = subs.iter().map(|s| s.report_id.clone()).collect();
         let outbox = queries::outbox_of(c, &ids)?;
         let receipts = queries::receipts_of(c, &ids)?;
+        let reviews = super::reviews::current(c, &ids)?;
         let mut names = std::collections::HashMap::new();
         for s in &subs {
             if !names.contains_key(&s.approved_by) {
@@ -39,7 +42,7 @@ pub async fn history(
                 );
             }
         }
-        Ok((subs, outbox, receipts, names))
+        Ok((subs, outbox, receipts, names, reviews))
     })
     .await?;
     let content = html! {
@@ -50,7 +53,7 @@ pub async fn history(
             table {
                 thead { tr {
                     th { "Báo cáo" } th { "Kỳ" } th { "Độ mật" } th { "Duyệt, ký" }
-                    th { "Mã nội dung" } th { "Tình trạng gửi" }
+                    th { "Mã nội dung" } th { "Tình trạng gửi" } th { "Cấp trên xem xét" }
                 } }
                 tbody {
                     @for s in &subs {
@@ -70,6 +73,7 @@ pub async fn history(
                             }
                             td { code title=(s.digest) { (short_digest(&s.digest)) } }
                             td { (status::render(&links)) }
+                            td { (super::reviews::badge(reviews.get(&s.digest))) }
                         }
                     }
                 }

@@ -2,7 +2,8 @@
 //! in force on the period's last day — annual report, implementation plan, compliance status,
 //! and incident reports ("khi phát hiện") — with the deadline at the province (dd/mm/yyyy, days
 //! left) and the state of each (chưa lập, bản nháp, đang gửi, đã gửi — có biên nhận, bị từ
-//! chối, giữ lại), plus the drafts in progress.
+//! chối, giữ lại) and what the parent said (tiếp nhận, trả lại), plus the drafts in progress.
+//! Reports the parent returned come first, with the reason and "Sửa và nộp lại".
 
 use actix_web::web;
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use schema::{ReportKind, ReportingPeriod, Tier};
 use super::error::WebResult;
 use super::layout::{self, fmt_utc, today, NoticeQuery};
 use super::queries;
+use super::reviews;
 use super::routes;
 use super::session::{db, Viewer};
 use super::status::{self, LinkStatus};
@@ -39,6 +41,8 @@ struct Obligation {
     drafts: Vec<DraftRow>,
     subs: Vec<(SubmissionRow, Vec<LinkStatus>)>,
 }
+
+type Reviews = std::collections::HashMap<String, crate::db::notices::NoticeRow>;
 
 fn due(node: &Node, kind: ReportKind, period: ReportingPeriod) -> Due {
     let Ok(pack) = node.rules.pack_for(period.end()) else {
@@ -84,12 +88,13 @@ fn due_cell(due: &Due, done: bool, today: NaiveDate) -> Markup {
     }
 }
 
-fn state_cell(o: &Obligation) -> Markup {
+fn state_cell(o: &Obligation, reviews: &Reviews) -> Markup {
     html! {
         @if let Some((sub, links)) = o.subs.first() {
             @if links.len() > 1 { @if let Some(state) = status::overall(links) { (status::badge(state)) } }
             div.muted { "Ký lúc " (fmt_utc(sub.created_at)) }
             (status::render(links))
+            div { (reviews::badge(reviews.get(&sub.digest))) }
             a href=(routes::print(&sub.report_id)) { "Xem, in báo cáo" }
         } @else if let Some(d) = o.drafts.first() {
             span.state.s-draft { "Bản nháp" }
@@ -131,7 +136,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
         (ReportKind::ComplianceStatus, annual),
         (ReportKind::IncidentReport, annual),
     ];
-    let (found, outbox, receipts, all_drafts) = db(&node, move |c| {
+    let (found, outbox, receipts, all_drafts, (reviews, returned)) = db(&node, move |c| {
         let mut found = Vec::new();
         for (kind, period) in wanted {
             let p = period.to_string();
@@ -144,7 +149,8 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
             .collect();
         let outbox = queries::outbox_of(c, &ids)?;
         let receipts = queries::receipts_of(c, &ids)?;
-        Ok((found, outbox, receipts, drafts::all(c)?))
+        let reviews = (reviews::current(c, &ids)?, reviews::waiting(c)?);
+        Ok((found, outbox, receipts, drafts::all(c)?, reviews))
     })
     .await?;
     let obligations: Vec<Obligation> = found
@@ -165,6 +171,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
         .collect();
     let pack = node.rules.pack_for(annual.end()).ok();
     let content = html! {
+        (reviews::returned_section(&returned, &viewer.csrf))
         h1 { "Nhiệm vụ báo cáo của đơn vị" }
         p {
             "Hôm nay: " b { (fmt_date(today)) } ". Kỳ báo cáo năm " (annual.end_year()) ": từ "
@@ -180,7 +187,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
                         td { @if o.kind == ReportKind::IncidentReport { "Khi phát hiện vụ lộ, mất" }
                              @else { "Năm " (o.period.end_year()) } }
                         td { (due_cell(&o.due, !o.subs.is_empty(), today)) }
-                        td { @if o.kind == ReportKind::IncidentReport { (incident_cell(o)) } @else { (state_cell(o)) } }
+                        td { @if o.kind == ReportKind::IncidentReport { (incident_cell(o)) } @else { (state_cell(o, &reviews)) } }
                     }
                 }
             }

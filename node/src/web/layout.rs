@@ -45,6 +45,8 @@ button.primary{background:#7a1010;color:#fff;border-color:#7a1010;font-weight:bo
 .s-delivered{background:#d8f0d2}.s-rejected{background:#f8d0d0}.s-held{background:#ffe0b3}
 .muted{color:#666}
 code{font-size:.9rem}
+section.returned{border-left:4px solid #b00020;padding:.2rem 1rem;margin:1rem 0;background:#fff7f7}
+.card{border:1px solid #ddd;background:#fff;padding:.6rem .8rem;margin:.6rem 0}
 "#;
 
 /// The links of a UI's header: (path, label, admins only). An aggregator serves its own by
@@ -171,8 +173,19 @@ pub fn notice(code: &str) -> Option<&'static str> {
              giữ lại: chuyển bằng gói chuyển giao trên USB an toàn."
         }
         "da-xoa" => "Đã xóa bản nháp.",
-        "da-nhap-bn" => "Đã nhập biên nhận; các báo cáo tương ứng đã được ghi nhận là đã gửi.",
+        "dang-sua" => {
+            "Bản nháp sửa đổi đã mở từ bản đã gửi. Sửa theo ý kiến của cấp trên, lưu, rồi trình \
+             lãnh đạo duyệt và ký gửi lại."
+        }
+        "da-nhap-bn" => {
+            "Đã nhập biên nhận và thông báo của cấp trên; các báo cáo tương ứng đã được ghi nhận \
+             là đã gửi."
+        }
         "da-tao" => "Đã tạo tài khoản.",
+        "da-xem-xet" => {
+            "Đã ghi ý kiến xem xét, ký số và gửi thông báo cho đơn vị (đơn vị nhận ở lần kết nối \
+             tới, kèm thư điện tử nếu danh mục có địa chỉ)."
+        }
         "da-doi-mk" => "Đã đặt lại mật khẩu; tài khoản đã được mở khóa.",
         _ => return None,
     })

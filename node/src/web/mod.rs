@@ -12,9 +12,11 @@
 //! | `POST /ban-nhap/{id}/duyet` | approve, sign and queue (head, admin) |
 //! | `GET/POST /ban-nhap/{id}/xoa` | delete a draft (asks first) |
 //! | `GET /bao-cao/{id}/in` | the signed report as an official document ([`print`]) |
+//! | `POST /bao-cao/{id}/sua` | "Sửa và nộp lại": a draft amending the latest version ([`amend`]) |
 //! | `GET /lich-su` | every submission and its delivery ([`history`]) |
 //! | `GET/POST /nguoi-dung`, `POST /nguoi-dung/{id}/mat-khau` | users (admin, [`users`]) |
 
+mod amend;
 mod draft;
 pub mod error;
 mod form_kinds;
@@ -26,6 +28,7 @@ mod login;
 mod print;
 mod print_body;
 pub mod queries;
+pub mod reviews;
 pub mod routes;
 pub mod session;
 mod status;
@@ -97,6 +100,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ban-nhap/{id}/xoa", web::get().to(draft::confirm_delete))
         .route("/ban-nhap/{id}/xoa", web::post().to(draft::delete))
         .route("/bao-cao/{id}/in", web::get().to(print::print))
+        .route("/bao-cao/{id}/sua", web::post().to(amend::amend))
         .route(r::HISTORY, web::get().to(history::history))
         .route(r::TRANSFER, web::get().to(transfer::show))
         .route(r::TRANSFER_EXPORT, web::post().to(transfer::export))

@@ -13,6 +13,11 @@ pub const TRANSFER: &str = "/chuyen-giao";
 pub const TRANSFER_EXPORT: &str = "/chuyen-giao/xuat";
 pub const TRANSFER_IMPORT: &str = "/chuyen-giao/nhap";
 
+/// "Sửa và nộp lại": opens a draft amending the report's latest version (POST).
+pub fn amend(report_id: &str) -> String {
+    format!("/bao-cao/{report_id}/sua")
+}
+
 /// A new, empty form of `kind`.
 pub fn new_draft(kind: ReportKind) -> String {
     format!("/ban-nhap/moi/{}", kind.code())

@@ -107,6 +107,7 @@ fn held_report_travels_by_bundle_and_comes_back_with_a_receipt() {
         from: UnitId::parse("75").unwrap(),
         to: UnitId::parse(UNIT).unwrap(),
         receipts: BoundedVec::parse(receipts).unwrap(),
+        notices: vec![],
     };
     let rb_file = fed.dir.path().join("receipts.json");
     std::fs::write(&rb_file, encode(&rb)).unwrap();

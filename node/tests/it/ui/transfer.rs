@@ -98,6 +98,7 @@ async fn held_report_leaves_by_usb_bundle_and_its_receipt_comes_back() {
         from: province,
         to: UnitId::parse(UNIT).unwrap(),
         receipts: BoundedVec::parse(vec![receipt]).unwrap(),
+        notices: vec![],
     };
     let json = String::from_utf8(encode(&rb)).unwrap();
     let res = post(
