@@ -11,7 +11,7 @@ use node::bundle::{ReceiptBundle, TransferBundle, RECEIPTS_FORMAT};
 use schema::{BoundedVec, Notice, Receipt, UnitId, UnixTime};
 
 use crate::ingest::Ingest;
-use crate::store::notices;
+use crate::store::{notices, DbPool};
 
 /// Most notices carried in one receipt bundle (the newest are kept).
 pub const MAX_BUNDLED_NOTICES: usize = 10_000;
@@ -44,7 +44,7 @@ pub fn import(ingest: &Ingest, key_pkcs8: &[u8], bytes: &[u8]) -> anyhow::Result
             }
         }
     }
-    let notices = notices_for(ingest, &from)?;
+    let notices = notices_of(&ingest.pool, &from)?;
     Ok(Imported {
         answer: ReceiptBundle {
             format: RECEIPTS_FORMAT.into(),
@@ -59,8 +59,8 @@ pub fn import(ingest: &Ingest, key_pkcs8: &[u8], bytes: &[u8]) -> anyhow::Result
 
 /// Every notice held here for `unit` or a unit under it, oldest first (at most the newest
 /// [`MAX_BUNDLED_NOTICES`]).
-pub fn notices_for(ingest: &Ingest, unit: &UnitId) -> anyhow::Result<Vec<Notice>> {
-    let mut conn = ingest.pool.get().context("the aggregator's store")?;
+pub fn notices_of(pool: &DbPool, unit: &UnitId) -> anyhow::Result<Vec<Notice>> {
+    let mut conn = pool.get().context("the aggregator's store")?;
     let mut out = Vec::new();
     let mut after = 0;
     loop {

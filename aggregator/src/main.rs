@@ -29,6 +29,9 @@ enum Command {
     /// Nhận gói chuyển giao USB / import a node's transfer bundle and write its receipt
     /// bundle (receipts and the unit's notices) for the drive.
     ImportBundle(bundle::ImportBundleArgs),
+    /// Ghi thông báo cho đơn vị không kết nối mạng / write a unit's notices (returned reports
+    /// and others) into a receipt bundle for its secure USB drive.
+    NoticesBundle(bundle::NoticesBundleArgs),
     /// Mail the reminders and escalations due today to units that have not reported.
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => run::serve(a),
         Command::Status(a) => run::status(a),
         Command::ImportBundle(a) => bundle::import_bundle(a),
+        Command::NoticesBundle(a) => bundle::notices_bundle(a),
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),

@@ -20,9 +20,10 @@ enum Command {
     /// Prepare an installation: data directory, database, key and certificate request (or
     /// import of the issued certificate), first admin user.
     Init(init::InitArgs),
-    /// Run the web UI and push the outbox up the configured links.
+    /// Run the web UI, push the outbox up the configured links and pull the notices down.
     Serve(run::ConfigArg),
-    /// Send everything due in the outbox once, then exit (for scripts).
+    /// Send everything due in the outbox once and pull the parents' notices, then exit (for
+    /// scripts).
     Push(run::PushArgs),
     /// Show the outbox, receipts and the audit log's integrity.
     Status(run::ConfigArg),

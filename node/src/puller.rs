@@ -174,21 +174,14 @@ impl Puller {
     }
 
     /// Verifies notices for this unit now; the good ones, and (id, code) of the refused.
-    pub async fn verify(
-        &self,
-        notices: impl Iterator<Item = Notice>,
-    ) -> Verified {
+    pub async fn verify(&self, notices: impl Iterator<Item = Notice>) -> Verified {
         verify_all(&self.trust, &self.unit, notices)
     }
 }
 
 /// Verifies notices for `unit` now (over the link or from a receipt bundle alike): the good
 /// ones, and (id, code) of the refused, each logged.
-pub fn verify_all(
-    trust: &Trust,
-    unit: &UnitId,
-    notices: impl Iterator<Item = Notice>,
-) -> Verified {
+pub fn verify_all(trust: &Trust, unit: &UnitId, notices: impl Iterator<Item = Notice>) -> Verified {
     let now = schema::UnixTime::now();
     let (mut good, mut bad) = (Vec::new(), Vec::new());
     for n in notices {

@@ -1,7 +1,9 @@
 //! `bmnn-aggregator import-bundle --in <transfer bundle> --out <receipt bundle>`: the
-//! aggregator's side of the air-gapped path (see [`crate::bundle`]). The receipt bundle is
-//! written to a temporary file beside `--out` and renamed, so the drive never holds half a
-//! file; the envelopes refused are listed with the reason.
+//! aggregator's side of the air-gapped path (see [`crate::bundle`]); `notices-bundle --unit
+//! <id> --out <file>` writes a receipt bundle with no receipts, only the unit's notices (a
+//! returned report reaches an air-gapped unit without waiting for its next transfer). Files
+//! are written to a temporary name beside `--out` and renamed, so the drive never holds half
+//! a file; the envelopes refused are listed with the reason.
 
 use std::path::PathBuf;
 
@@ -56,11 +58,7 @@ pub fn import_bundle(args: ImportBundleArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&args.input)?;
     let imported = crate::bundle::import(&ingest, &key, &bytes)
         .with_context(|| format!("cannot import {}", args.input.display()))?;
-    let tmp = args.out.with_extension("tmp");
-    std::fs::write(&tmp, schema::encode(&imported.answer))
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_atomically(&args.out, &schema::encode(&imported.answer))?;
     if let Some(relay) = relay {
         // Incidents forwarded while importing: send them now.
         actix_web::rt::System::new().block_on(relay.push_once())?;
@@ -77,5 +75,48 @@ pub fn import_bundle(args: ImportBundleArgs) -> anyhow::Result<()> {
     for (id, why) in &imported.refused {
         println!("  Từ chối / refused {id}: {why}");
     }
+    Ok(())
+}
+
+fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = out.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))
+}
+
+#[derive(Debug, Args)]
+pub struct NoticesBundleArgs {
+    #[command(flatten)]
+    pub config: super::run::ConfigArg,
+    /// The unit the bundle is for (a unit below this aggregator).
+    #[arg(long)]
+    pub unit: schema::UnitId,
+    /// Where to write the bundle (`bmnn-node import-receipts` reads it).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn notices_bundle(args: NoticesBundleArgs) -> anyhow::Result<()> {
+    let settings = AggregatorSettings::load(&args.config.config)?;
+    let me = settings.unit.id.clone();
+    if args.unit == me || !me.contains(&args.unit) {
+        return Err(anyhow!("{} is not below this aggregator ({me})", args.unit));
+    }
+    let pool = store::open_settings(&settings)?;
+    let notices = crate::bundle::notices_of(&pool, &args.unit)?;
+    let bundle = node::bundle::ReceiptBundle {
+        format: node::bundle::RECEIPTS_FORMAT.into(),
+        from: me,
+        to: args.unit.clone(),
+        receipts: schema::BoundedVec::empty(),
+        notices,
+    };
+    write_atomically(&args.out, &schema::encode(&bundle))?;
+    println!(
+        "Đã ghi {} thông báo cho {} vào {} / notices written",
+        bundle.notices.len(),
+        args.unit,
+        args.out.display()
+    );
     Ok(())
 }

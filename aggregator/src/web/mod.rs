@@ -150,6 +150,10 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(sent::SENT, web::get().to(sent::sent))
+            .route(
+                node::web::routes::PULL_NOTICES,
+                web::post().to(node::web::reviews::pull_now),
+            )
             .route(rates_page::RATES, web::get().to(rates_page::rates))
             .route(dashboard::DASHBOARD, web::get().to(dashboard::dashboard))
             .configure(inspection::routes)

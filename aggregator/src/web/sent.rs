@@ -1,6 +1,7 @@
 //! `GET /bao-cao-da-gui`: what this aggregator signed and sent to its parent (consolidated
 //! reports, inspection results), newest first, with the parent's receipt and review: a
-//! consolidated report the nation returned shows here with the reason.
+//! consolidated report the nation returned shows here with the reason. "Nhận thông báo ngay"
+//! pulls the parent's notices at once (the node's `POST /thong-bao/nhan`).
 
 use actix_web::web;
 use maud::html;
@@ -19,7 +20,12 @@ pub const SENT: &str = "/bao-cao-da-gui";
 /// Rows shown at most.
 const LIMIT: i64 = 200;
 
-pub async fn sent(viewer: Viewer, ui: web::Data<Ui>, own: web::Data<Node>) -> WebResult {
+pub async fn sent(
+    viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<Node>,
+    q: web::Query<layout::NoticeQuery>,
+) -> WebResult {
     let (subs, receipts, reviews) = node::web::session::db(&own, move |c| {
         let subs = submissions::recent(c, LIMIT)?;
         let ids: Vec<String> = subs.iter().map(|s| s.report_id.clone()).collect();
@@ -30,6 +36,9 @@ pub async fn sent(viewer: Viewer, ui: web::Data<Ui>, own: web::Data<Node>) -> We
     .await?;
     let body = html! {
         h1 { "Báo cáo đã gửi cấp trên" }
+        @if !own.settings.upstream.is_empty() {
+            p { (reviews::pull_button(&viewer.csrf, SENT)) }
+        }
         @if subs.is_empty() {
             p.muted { "Chưa gửi báo cáo nào lên cấp trên." }
         } @else {
@@ -56,7 +65,7 @@ pub async fn sent(viewer: Viewer, ui: web::Data<Ui>, own: web::Data<Node>) -> We
         &viewer,
         &ui.unit_name,
         "Báo cáo đã gửi cấp trên",
-        None,
+        q.message(),
         body,
     )))
 }

@@ -7,6 +7,7 @@ mod support;
 mod batch;
 mod consolidation;
 mod demo;
+mod downlink;
 mod e2e;
 mod ingest;
 mod init;

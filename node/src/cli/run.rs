@@ -1,5 +1,6 @@
-//! `bmnn-node serve`, `push` and `status`: run the node, flush the outbox once (for scripts and
-//! cron), and show what is queued, delivered, rejected or held.
+//! `bmnn-node serve`, `push` and `status`: run the node, flush the outbox and pull the
+//! parents' notices once (for scripts and cron), and show what is queued, delivered, rejected
+//! or held.
 
 use std::path::PathBuf;
 
@@ -52,10 +53,17 @@ pub fn push(args: PushArgs) -> anyhow::Result<()> {
         let mut conn = node.pool.get()?;
         db::outbox::make_all_due(&mut conn, db::now())?;
     }
-    let report = runtime()?.block_on(node.pusher.push_once())?;
+    let rt = runtime()?;
+    let report = rt.block_on(node.pusher.push_once())?;
     println!(
         "đã gửi / delivered: {}, chờ gửi lại / to retry: {}, bị từ chối / rejected: {}",
         report.delivered, report.retried, report.rejected
+    );
+    let pulled = rt.block_on(node.pusher.pull_once());
+    println!(
+        "thông báo mới / new notices: {}, đã có / known: {}, bị từ chối / refused: {}, \
+         đường truyền lỗi / links failed: {}",
+        pulled.stored, pulled.known, pulled.refused, pulled.failed
     );
     Ok(())
 }

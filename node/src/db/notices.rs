@@ -10,6 +10,8 @@ use super::schema::{notice_cursors, notices, submission_forms};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = notices)]
 pub struct NoticeRow {
+    #[diesel(skip_insertion)]
+    pub seq: i32,
     pub notice_id: String,
     pub digest: String,
     pub issuer: String,
@@ -36,6 +38,7 @@ impl NoticeRow {
             schema::NoticeContent::Unknown(_) => None,
         };
         Self {
+            seq: 0,
             notice_id: n.body.notice_id.to_string(),
             digest: v.digest.to_string(),
             issuer: n.body.issuer.to_string(),
@@ -77,22 +80,22 @@ pub fn insert_new(conn: &mut SqliteConnection, row: &NoticeRow) -> QueryResult<b
 
 pub fn get(conn: &mut SqliteConnection, id: &str) -> QueryResult<Option<NoticeRow>> {
     notices::table
-        .find(id)
+        .filter(notices::notice_id.eq(id))
         .select(NoticeRow::as_select())
         .first(conn)
         .optional()
 }
 
-/// Every notice, newest first.
+/// The latest notices, last arrived first.
 pub fn recent(conn: &mut SqliteConnection, limit: i64) -> QueryResult<Vec<NoticeRow>> {
     notices::table
-        .order((notices::issued_at.desc(), notices::notice_id))
+        .order(notices::seq.desc())
         .limit(limit)
         .select(NoticeRow::as_select())
         .load(conn)
 }
 
-/// The reviews of the given reports, oldest first (the last one per version is current).
+/// The reviews of the given reports in arrival order (the last one per version is current).
 pub fn reviews_of(
     conn: &mut SqliteConnection,
     report_ids: &[String],
@@ -103,7 +106,7 @@ pub fn reviews_of(
             notices::table
                 .filter(notices::report_id.eq_any(chunk))
                 .filter(notices::kind.eq(schema::NoticeKind::REVIEW))
-                .order((notices::issued_at.asc(), notices::notice_id))
+                .order(notices::seq)
                 .select(NoticeRow::as_select())
                 .load(conn)?,
         );
@@ -115,7 +118,7 @@ pub fn reviews_of(
 pub fn returned(conn: &mut SqliteConnection) -> QueryResult<Vec<NoticeRow>> {
     notices::table
         .filter(notices::verdict.eq(schema::Verdict::Returned.code()))
-        .order(notices::issued_at.desc())
+        .order(notices::seq.desc())
         .select(NoticeRow::as_select())
         .load(conn)
 }

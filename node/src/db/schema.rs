@@ -105,7 +105,8 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
-    notices (notice_id) {
+    notices (seq) {
+        seq -> Integer,
         notice_id -> Text,
         digest -> Text,
         issuer -> Text,

@@ -178,6 +178,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
             (fmt_date(annual.start())) " đến " (fmt_date(annual.end())) "."
             @if let Some(p) = pack { br; span.muted { "Quy định áp dụng: " (p.title) } }
         }
+        p { (reviews::pull_button(&viewer.csrf, routes::HOME)) }
         table {
             thead { tr { th { "Báo cáo" } th { "Kỳ" } th { "Hạn gửi về tỉnh" } th { "Tình trạng" } } }
             tbody {

@@ -47,6 +47,7 @@ button.primary{background:#7a1010;color:#fff;border-color:#7a1010;font-weight:bo
 code{font-size:.9rem}
 section.returned{border-left:4px solid #b00020;padding:.2rem 1rem;margin:1rem 0;background:#fff7f7}
 .card{border:1px solid #ddd;background:#fff;padding:.6rem .8rem;margin:.6rem 0}
+form.inline{display:inline;margin:0}
 "#;
 
 /// The links of a UI's header: (path, label, admins only). An aggregator serves its own by
@@ -182,6 +183,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
              là đã gửi."
         }
         "da-tao" => "Đã tạo tài khoản.",
+        "tb-moi" => "Đã nhận thông báo mới từ cấp trên.",
+        "tb-khong" => "Cấp trên không có thông báo mới.",
+        "tb-loi" => {
+            "Chưa kết nối được với cấp trên để nhận thông báo; hệ thống sẽ tự thử lại (xem \
+             «bmnn-node status»)."
+        }
         "da-xem-xet" => {
             "Đã ghi ý kiến xem xét, ký số và gửi thông báo cho đơn vị (đơn vị nhận ở lần kết nối \
              tới, kèm thư điện tử nếu danh mục có địa chỉ)."

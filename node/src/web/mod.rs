@@ -13,7 +13,8 @@
 //! | `GET/POST /ban-nhap/{id}/xoa` | delete a draft (asks first) |
 //! | `GET /bao-cao/{id}/in` | the signed report as an official document ([`print`]) |
 //! | `POST /bao-cao/{id}/sua` | "Sửa và nộp lại": a draft amending the latest version ([`amend`]) |
-//! | `GET /lich-su` | every submission and its delivery ([`history`]) |
+//! | `GET /lich-su` | every submission, its delivery and its review ([`history`]) |
+//! | `POST /thong-bao/nhan` | pull the parents' notices now ([`reviews`]) |
 //! | `GET/POST /nguoi-dung`, `POST /nguoi-dung/{id}/mat-khau` | users (admin, [`users`]) |
 
 mod amend;
@@ -104,7 +105,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(r::HISTORY, web::get().to(history::history))
         .route(r::TRANSFER, web::get().to(transfer::show))
         .route(r::TRANSFER_EXPORT, web::post().to(transfer::export))
-        .route(r::TRANSFER_IMPORT, web::post().to(transfer::import));
+        .route(r::TRANSFER_IMPORT, web::post().to(transfer::import))
+        .route(r::PULL_NOTICES, web::post().to(reviews::pull_now));
 }
 
 pub fn server(node: Node, listener: TcpListener) -> anyhow::Result<actix_web::dev::Server> {

@@ -102,6 +102,42 @@ pub fn returned_section(list: &[Returned], csrf: &str) -> Markup {
     }
 }
 
+/// POST /thong-bao/nhan: "Nhận thông báo ngay" — pulls the parents' notices now (the pusher
+/// also pulls on its interval and after every delivery), then back to where the user was.
+pub async fn pull_now(
+    viewer: super::session::Viewer,
+    node: actix_web::web::Data<crate::app::Node>,
+    form: actix_web::web::Form<Vec<(String, String)>>,
+) -> super::error::WebResult {
+    viewer.check_csrf(&form)?;
+    let r = node.pusher.pull_once().await;
+    let code = if r.failed > 0 {
+        "tb-loi"
+    } else if r.stored > 0 {
+        "tb-moi"
+    } else {
+        "tb-khong"
+    };
+    let back = form
+        .iter()
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| v.starts_with('/') && !v.starts_with("//"))
+        .unwrap_or(routes::HOME);
+    Ok(super::layout::see_other(&routes::with_notice(back, code)))
+}
+
+/// The "Nhận thông báo ngay" button, returning to `back`.
+pub fn pull_button(csrf: &str, back: &str) -> Markup {
+    html! {
+        form.inline method="post" action=(routes::PULL_NOTICES) {
+            (csrf_field(csrf))
+            input type="hidden" name="back" value=(back);
+            button type="submit" { "Nhận thông báo từ cấp trên ngay" }
+        }
+    }
+}
+
 /// The review badge of one version, with the reason when returned.
 pub fn badge(review: Option<&NoticeRow>) -> Markup {
     let verdict = review

@@ -12,6 +12,7 @@ pub const HEALTH: &str = "/health";
 pub const TRANSFER: &str = "/chuyen-giao";
 pub const TRANSFER_EXPORT: &str = "/chuyen-giao/xuat";
 pub const TRANSFER_IMPORT: &str = "/chuyen-giao/nhap";
+pub const PULL_NOTICES: &str = "/thong-bao/nhan";
 
 /// "Sửa và nộp lại": opens a draft amending the report's latest version (POST).
 pub fn amend(report_id: &str) -> String {

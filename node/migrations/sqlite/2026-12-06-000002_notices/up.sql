@@ -3,7 +3,10 @@
 -- per link; and the form fields each approved version was made from, so a returned report
 -- can be amended from what was sent.
 CREATE TABLE notices (
-    notice_id TEXT PRIMARY KEY NOT NULL,
+    -- Arrival order (the parent's order within a page): the last review of a version is its
+    -- current verdict.
+    seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    notice_id TEXT NOT NULL UNIQUE,
     digest TEXT NOT NULL,
     issuer TEXT NOT NULL,
     kind TEXT NOT NULL,
