@@ -152,12 +152,20 @@ impl Puller {
             refused: refused.len(),
             ..Default::default()
         };
-        if let Some(sink) = self.sink.get() {
-            for (n, v) in &good {
-                sink.relay(n, v)
-                    .with_context(|| format!("cannot relay notice {} down", n.body.notice_id))?;
-            }
-        }
+        let good = match self.sink.get().cloned() {
+            None => good,
+            // Off the async executor: the sink writes to the aggregator's store.
+            Some(sink) => tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                for (n, v) in &good {
+                    sink.relay(n, v).with_context(|| {
+                        format!("cannot relay notice {} down", n.body.notice_id)
+                    })?;
+                }
+                Ok(good)
+            })
+            .await
+            .context("the relay task panicked")??,
+        };
         let source = source.to_string();
         let (stored, known) = self
             .db(move |c| {
