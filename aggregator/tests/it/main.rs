@@ -9,6 +9,7 @@ mod consolidation;
 mod demo;
 mod downlink;
 mod e2e;
+mod e2e_downlink;
 mod ingest;
 mod init;
 mod inspection;

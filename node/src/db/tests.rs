@@ -50,6 +50,7 @@ impl_names!(A, B, C, D, E, F, G);
 impl_names!(A, B, C, D, E, F, G, H);
 impl_names!(A, B, C, D, E, F, G, H, I, J);
 impl_names!(A, B, C, D, E, F, G, H, I, J, K);
+impl_names!(A, B, C, D, E, F, G, H, I, J, K, L);
 
 fn temp_pool() -> (tempfile::TempDir, DbPool) {
     let dir = tempfile::tempdir().unwrap();

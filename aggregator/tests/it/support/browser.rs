@@ -105,3 +105,28 @@ pub async fn approve(client: &Client, base: &str, id: &str, fields: &[(String, S
         res.text().await.unwrap()
     );
 }
+
+/// Opens `page` (for its CSRF field), then submits `fields` to `action` as that page's form
+/// would; the answer, not followed.
+pub async fn submit(
+    client: &Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (status, html) = get(client, page).await;
+    assert_eq!(status, StatusCode::OK, "{page}: {html}");
+    let mut all: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    all.push(("_csrf".to_string(), csrf(&html)));
+    post(client, action, &all).await
+}
+
+/// The body of `url` (asserting 200).
+pub async fn text(client: &Client, url: &str) -> String {
+    let (status, html) = get(client, url).await;
+    assert_eq!(status, StatusCode::OK, "{url}: {html}");
+    html
+}
