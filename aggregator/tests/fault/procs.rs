@@ -137,7 +137,8 @@ pub fn spawn_pusher(node_config: &Path) -> Proc {
     Proc::new(child, log)
 }
 
-/// The body of pusher mode: sends what is due, forever; exits when stdin closes.
+/// The body of pusher mode: sends what is due and pulls the notices, forever; exits when
+/// stdin closes.
 pub fn run_pusher(config: &Path) -> ! {
     std::thread::spawn(|| {
         let mut sink = Vec::new();
@@ -152,13 +153,23 @@ pub fn run_pusher(config: &Path) -> ! {
         .enable_all()
         .build()
         .unwrap();
+    let mut last_pull = std::time::Instant::now();
     loop {
-        match rt.block_on(node.pusher.push_once()) {
-            Ok(r) if r.delivered + r.retried + r.rejected > 0 => continue,
-            Ok(_) => {}
-            Err(e) => eprintln!("pusher: {e:#}"),
+        let busy = match rt.block_on(node.pusher.push_once()) {
+            Ok(r) => r.delivered + r.retried + r.rejected > 0,
+            Err(e) => {
+                eprintln!("pusher: {e:#}");
+                false
+            }
+        };
+        // The downlink on the same link, a few times a second.
+        if last_pull.elapsed() >= Duration::from_millis(200) {
+            rt.block_on(node.pusher.pull_once());
+            last_pull = std::time::Instant::now();
         }
-        // Nothing was due: new rows come from another process, so look again shortly.
-        std::thread::sleep(Duration::from_millis(50));
+        if !busy {
+            // Nothing was due: new rows come from another process, so look again shortly.
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }

@@ -1,7 +1,9 @@
-//! One run: a paced burst of incident reports from four communes while faults are injected at
+//! One run: a paced burst of incident reports from four communes, and of notices from the
+//! nation (to one commune, or to Đồng Nai's whole subtree), while faults are injected at
 //! random moments, then every fault healed, then the end state checked — every submission
-//! stored exactly once at the province and at the nation, a receipt for each at its node, and
-//! the nation's receipt for each at the province.
+//! stored exactly once at the province and at the nation, a receipt for each at its node, the
+//! nation's receipt for each at the province, and every notice relayed once by the province
+//! and stored once by each node it concerns.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +16,43 @@ use rand::SeedableRng as _;
 use crate::faults;
 use crate::support::report::incident;
 use crate::tiers::{self, Tiers, UNITS};
+
+/// One notice from the nation every this many submissions.
+const NOTICE_EVERY: usize = 10;
+
+/// The notices published during a burst, per node (by index), by id.
+type Published = Vec<Vec<String>>;
+
+/// The nation issues notice number `i`: to one commune, or (every third) to all of Đồng Nai.
+fn issue(signer: &schema::Signer, i: usize) -> (schema::Notice, Option<usize>) {
+    use schema::{Addressee, NoticeBody, NoticeId, NoticeKind, Protocol, UnitId};
+    let k = (i / NOTICE_EVERY) % UNITS.len();
+    let (to, only) = if (i / NOTICE_EVERY) % 3 == 0 {
+        (
+            Addressee::Subtree {
+                root: UnitId::parse("75").unwrap(),
+            },
+            None,
+        )
+    } else {
+        (
+            Addressee::Unit {
+                unit: UnitId::parse(UNITS[k]).unwrap(),
+            },
+            Some(k),
+        )
+    };
+    let body = NoticeBody {
+        protocol: Protocol::V1,
+        notice_id: NoticeId::random(),
+        issuer: signer.unit().clone(),
+        addressee: to,
+        issued_at: node::web::layout::now_local(),
+        kind: NoticeKind::parse("directive").unwrap(),
+        payload: serde_json::json!({ "so": i }),
+    };
+    (schema::Notice::sign(body, signer).unwrap(), only)
+}
 
 /// What a run does.
 pub struct Plan {
@@ -58,9 +97,11 @@ pub fn run(name: &str, plan: Plan) {
     let _stop = StopOnDrop(stop.clone());
     let handles: Vec<node::app::Node> = tiers.nodes.iter().map(|n| n.node.clone()).collect();
     let (n, rate) = (plan.submissions, plan.rate);
+    let (nation_store, nation_signer) = (tiers.nation.store(), tiers.nation.signer());
     let burst = std::thread::spawn(move || {
         let t0 = Instant::now();
         let mut ids = vec![Vec::new(); handles.len()];
+        let mut notices: Published = vec![Vec::new(); handles.len()];
         for i in 0..n {
             if stop.load(Ordering::SeqCst) {
                 break;
@@ -72,8 +113,17 @@ pub fn run(name: &str, plan: Plan) {
             }
             let k = i % handles.len();
             ids[k].push(tiers::queue(&handles[k], incident(UNITS[k])));
+            if i % NOTICE_EVERY == NOTICE_EVERY / 2 {
+                let (notice, only) = issue(&nation_signer, i);
+                tiers::publish(&nation_store, &notice);
+                let id = notice.body.notice_id.to_string();
+                match only {
+                    Some(k) => notices[k].push(id),
+                    None => notices.iter_mut().for_each(|v| v.push(id.clone())),
+                }
+            }
         }
-        ids
+        (ids, notices)
     });
 
     let t0 = Instant::now();
@@ -86,13 +136,14 @@ pub fn run(name: &str, plan: Plan) {
         *tally.entry(fault.kind()).or_default() += 1;
     }
     faults::all_running(&mut tiers);
-    let ids = burst.join().expect("the burst of submissions");
+    let (ids, notices) = burst.join().expect("the burst of submissions");
     let faults_done = t0.elapsed();
     let cuts = tiers.province.proxy.cuts_done() + tiers.nation.proxy.cuts_done();
 
     let context = format!("seed {seed}; logs: {}", tiers.logs());
-    let settled = settle(&tiers, &ids, plan.settle, &context);
+    let settled = settle(&tiers, &ids, &notices, plan.settle, &context);
     check(&tiers, &ids, &context);
+    check_notices(&tiers, &notices, &context);
     eprintln!(
         "{name}: {n} submissions, {} faults {tally:?} ({cuts} connections cut), \
          burst and faults {faults_done:.1?}, settled {settled:.1?} later, {:.1?} in all",
@@ -108,6 +159,9 @@ struct Counts {
     nation: i64,
     relay_receipts: i64,
     node_receipts: Vec<i64>,
+    /// Notices the province holds for its subtree (relayed from the nation).
+    relayed_notices: i64,
+    node_notices: Vec<i64>,
 }
 
 fn counts(
@@ -126,12 +180,29 @@ fn counts(
             .iter()
             .map(|s| node::db::receipts::count(&mut s.node.pool.get().unwrap()).unwrap())
             .collect(),
+        relayed_notices: aggregator::store::notices::count(&mut province.get().unwrap()).unwrap(),
+        node_notices: tiers
+            .nodes
+            .iter()
+            .map(|s| node::db::notices::count(&mut s.node.pool.get().unwrap()).unwrap())
+            .collect(),
     }
 }
 
 /// Polls the counts until every tier holds everything; how long that took.
-fn settle(tiers: &Tiers, ids: &[Vec<String>], timeout: Duration, context: &str) -> Duration {
+fn settle(
+    tiers: &Tiers,
+    ids: &[Vec<String>],
+    notices: &Published,
+    timeout: Duration,
+    context: &str,
+) -> Duration {
+    let mut all: Vec<&String> = notices.iter().flatten().collect();
+    all.sort();
+    all.dedup();
     let want = Counts {
+        relayed_notices: all.len() as i64,
+        node_notices: notices.iter().map(|v| v.len() as i64).collect(),
         province: ids.iter().map(Vec::len).sum::<usize>() as i64,
         nation: ids.iter().map(Vec::len).sum::<usize>() as i64,
         relay_receipts: ids.iter().map(Vec::len).sum::<usize>() as i64,
@@ -196,6 +267,27 @@ fn check(tiers: &Tiers, ids: &[Vec<String>], context: &str) {
         vec![("delivered".to_string(), total as i64)],
         "the province's relay outbox"
     );
+}
+
+/// Every notice the nation published is stored once at each node it concerns, and nothing
+/// else is (the counts matched already; this names what is missing).
+fn check_notices(tiers: &Tiers, notices: &Published, context: &str) {
+    for (side, ids) in tiers.nodes.iter().zip(notices) {
+        let mut c = side.node.pool.get().unwrap();
+        for id in ids {
+            assert!(
+                node::db::notices::get(&mut c, id).unwrap().is_some(),
+                "notice {id} at {}; {context}",
+                side.unit
+            );
+        }
+        let refused = node::db::audit::recent(&mut c, 100_000)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "notice_refused")
+            .count();
+        assert_eq!(refused, 0, "{} refused a notice; {context}", side.unit);
+    }
 }
 
 /// The last lines of every process's log.

@@ -4,6 +4,9 @@
 //! pusher processes ─▶ proxy ─▶ bmnn-aggregator (75) ─relay─▶ proxy ─▶ bmnn-aggregator (VN)
 //! ```
 //!
+//! Notices go the other way on the same connections: the pushers pull from the province, the
+//! province's relay pulls from the nation (every second here) and relays them down.
+//!
 //! The PKI comes from the shared test support (`Federation`); the aggregators' settings are
 //! written here (SQLite stores, a rate limit high enough not to matter, short backoffs), and
 //! the nodes' by `Federation::node`, pointing at the province's proxy.
@@ -71,6 +74,14 @@ impl Tier {
         aggregator::store::open_url(&aggregator::store::database_url(&self.settings)).unwrap()
     }
 
+    /// Its signer (to issue notices as this aggregator).
+    pub fn signer(&self) -> schema::Signer {
+        node::tls::TlsMaterial::load(&self.settings.tls)
+            .unwrap()
+            .signer()
+            .unwrap()
+    }
+
     /// The relay's node store (outbox towards the parent, the parent's receipts).
     pub fn relay_db(&self) -> PathBuf {
         self.settings.node.data_dir.join("relay.db")
@@ -122,6 +133,16 @@ pub fn queue(node: &node::app::Node, sub: Submission) -> String {
     )
     .unwrap();
     env.body.report_id.to_string()
+}
+
+/// Stores `n` in an aggregator's store for its children to pull, as the aggregator does.
+pub fn publish(store: &aggregator::store::DbPool, n: &schema::Notice) {
+    let mut c = store.get().unwrap();
+    c.write_transaction(|c| {
+        aggregator::store::notices::lock(c)?;
+        aggregator::store::notices::insert_new(c, n).map(|_| ())
+    })
+    .unwrap();
 }
 
 /// The whole federation. Fields drop in order: nodes' pushers, then the province, the nation,
@@ -215,6 +236,7 @@ timeout_secs = 5
 [outbox]
 initial_backoff_secs = 1
 max_backoff_secs = 2
+notice_poll_secs = 1
 "#
         )
     });

@@ -120,20 +120,22 @@ fn a_returned_report_reaches_the_node_and_its_amendment_is_resubmitted_then_acce
     assert_eq!(state(&agg, &id, &d2), State::Resubmitted);
     assert_eq!(state(&agg, &id, &d1), State::Superseded);
     // Counted once, with the amendment's figures and the first version's receipt.
-    let latest = aggregator::consolidation::latest_annual(
-        &mut agg.pool.get().unwrap(),
-        first.body.period,
-    )
-    .unwrap();
+    let latest =
+        aggregator::consolidation::latest_annual(&mut agg.pool.get().unwrap(), first.body.period)
+            .unwrap();
     let mine: Vec<_> = latest.iter().filter(|l| l.row.unit == UNIT).collect();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].row.digest, d2);
-    let first_receipt = inst.receipts(&node, &id)
+    let first_receipt = inst
+        .receipts(&node, &id)
         .into_iter()
         .find(|r| r.body.digest.as_str() == d1)
         .unwrap();
     let first_at = chrono::DateTime::parse_from_rfc3339(&mine[0].first_received_at).unwrap();
-    assert_eq!(first_at, first_receipt.body.received_at, "timeliness keeps the first receipt");
+    assert_eq!(
+        first_at, first_receipt.body.received_at,
+        "timeliness keeps the first receipt"
+    );
     let stale = decide(&agg, &id, &d1, Verdict::Accepted, "").unwrap_err();
     assert!(
         matches!(stale, ReviewError::Refused(Refusal::Superseded)),
