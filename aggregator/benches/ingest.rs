@@ -7,14 +7,15 @@
 //! one Ed25519 verification and one signature per request. Prints Markdown tables (rate,
 //! p50/p99 latency, CPU per request, ratio; then one submission's stages) for BENCHMARKS.md.
 
+mod common;
 #[path = "ingest/stages.rs"]
 mod stages;
 #[path = "../tests/it/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
 
+use common::{drive, median, row, Run};
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, UnparsedPublicKey, ED25519};
@@ -27,58 +28,19 @@ const PER_CLIENT: usize = 250;
 /// Each row is measured this many times, interleaved with the others; the median is shown.
 const ROUNDS: usize = 3;
 
-struct Run {
-    /// Process CPU time (clients, TLS and server together) per request.
-    cpu_us: f64,
-    rate: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-/// Sends every client's bodies of round `round` to `url`, the clients concurrently, each
-/// sequentially.
-fn drive(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, round: usize) -> Run {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let start = Instant::now();
-    let cpu0 = cpu_time();
-    let mut lat: Vec<Duration> = rt.block_on(async {
-        let tasks: Vec<_> = clients
-            .iter()
-            .map(|(c, bodies)| {
-                let bodies = bodies[round * PER_CLIENT..(round + 1) * PER_CLIENT].to_vec();
-                let (c, url) = (c.clone(), url.to_string());
-                tokio::spawn(async move {
-                    let mut out = Vec::with_capacity(bodies.len());
-                    for b in bodies {
-                        let t = Instant::now();
-                        let r = c.post(&url).body(b).send().await.unwrap();
-                        assert!(r.status().is_success(), "{}", r.status());
-                        r.bytes().await.unwrap();
-                        out.push(t.elapsed());
-                    }
-                    out
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for t in tasks {
-            all.extend(t.await.unwrap());
-        }
-        all
-    });
-    let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
-    let cpu_us = (cpu_time() - cpu0) * 1e6 / lat.len() as f64;
-    lat.sort();
-    Run {
-        cpu_us,
-        rate,
-        p50: lat[lat.len() / 2],
-        p99: lat[lat.len() * 99 / 100],
-    }
+/// Every client's bodies of round `round`, as POSTs to `url`.
+fn posts(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, round: usize) -> Run {
+    let requests = clients
+        .iter()
+        .map(|(c, bodies)| {
+            let reqs = bodies[round * PER_CLIENT..(round + 1) * PER_CLIENT]
+                .iter()
+                .map(|b| c.post(url).body(b.clone()).build().unwrap())
+                .collect();
+            (c.clone(), reqs)
+        })
+        .collect();
+    drive(requests)
 }
 
 /// The ceiling: read the body, answer 200, same TLS server configuration. Its second route,
@@ -182,21 +144,6 @@ fn federation(pg: Option<&str>) -> (Federation, Aggregator) {
 use aggregator::store::testdb as support_testdb;
 use support::federation::Aggregator;
 
-/// This process's user + system CPU seconds so far (Linux `/proc/self/stat`, 100 ticks/s).
-fn cpu_time() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or_default();
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (tick(11) + tick(12)) / 100.0
-}
-
-/// The median run by rate.
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
-    runs.swap_remove(runs.len() / 2)
-}
-
 fn main() {
     let pg = std::env::var("BMNN_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
@@ -209,14 +156,14 @@ fn main() {
     let (mut top, mut floor, mut sqlite) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bare = format!("https://127.0.0.1:{port}");
-        top.push(drive(
+        top.push(posts(
             &clients_sqlite,
             &format!("{bare}/api/v1/submissions"),
             round,
         ));
-        floor.push(drive(&clients_sqlite, &format!("{bare}/floor"), round));
+        floor.push(posts(&clients_sqlite, &format!("{bare}/floor"), round));
         let url = agg.url("/api/v1/submissions");
-        sqlite.push(drive(&clients_sqlite, &url, round));
+        sqlite.push(posts(&clients_sqlite, &url, round));
     }
     assert_eq!(agg.stored(), (CLIENTS * PER_CLIENT * ROUNDS) as i64);
     actix_web::rt::System::new().block_on(handle.stop(true));
@@ -227,7 +174,7 @@ fn main() {
         let (fed_pg, agg_pg) = federation(Some(&pg));
         let clients_pg = clients(&fed_pg);
         let url = agg_pg.url("/api/v1/submissions");
-        let runs = (0..ROUNDS).map(|r| drive(&clients_pg, &url, r)).collect();
+        let runs = (0..ROUNDS).map(|r| posts(&clients_pg, &url, r)).collect();
         assert_eq!(agg_pg.stored(), (CLIENTS * PER_CLIENT * ROUNDS) as i64);
         median(runs)
     });
@@ -238,7 +185,6 @@ fn main() {
         .flat_map(|(_, bodies)| bodies.iter().take(PER_CLIENT).map(Vec::as_slice))
         .collect();
     let n = CLIENTS * PER_CLIENT;
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "| {n} signed annual reports, {CLIENTS} clients, keep-alive (median of {ROUNDS}) | reports/s | p50 | p99 | CPU per report | ratio |"
     );
@@ -263,14 +209,7 @@ fn main() {
     ];
     for (label, run) in rows {
         let Some(run) = run else { continue };
-        println!(
-            "| {label} | {:.0} | {:.1} ms | {:.1} ms | {:.0} µs | {:.2} |",
-            run.rate,
-            ms(run.p50),
-            ms(run.p99),
-            run.cpu_us,
-            run.rate / top.rate
-        );
+        println!("{}", row(label, run, &top));
     }
     stages::print(
         &stage_bodies,

@@ -1,0 +1,85 @@
+//! What the aggregator's HTTP benchmarks share: driving concurrent keep-alive clients, each
+//! sending its requests one after the other, and the figures of a run (rate, p50 and p99
+//! latency, CPU per request, all processes of the run being this one).
+
+use std::time::{Duration, Instant};
+
+pub struct Run {
+    /// Process CPU time (clients, TLS and server together) per request.
+    pub cpu_us: f64,
+    pub rate: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+/// Sends every client's requests, the clients concurrently, each sequentially; every answer
+/// must be a success and is read to the end.
+pub fn drive(clients: Vec<(reqwest::Client, Vec<reqwest::Request>)>) -> Run {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let cpu0 = cpu_time();
+    let mut lat: Vec<Duration> = rt.block_on(async {
+        let tasks: Vec<_> = clients
+            .into_iter()
+            .map(|(c, requests)| {
+                tokio::spawn(async move {
+                    let mut out = Vec::with_capacity(requests.len());
+                    for req in requests {
+                        let t = Instant::now();
+                        let r = c.execute(req).await.unwrap();
+                        assert!(r.status().is_success(), "{}", r.status());
+                        r.bytes().await.unwrap();
+                        out.push(t.elapsed());
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all
+    });
+    let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
+    let cpu_us = (cpu_time() - cpu0) * 1e6 / lat.len() as f64;
+    lat.sort();
+    Run {
+        cpu_us,
+        rate,
+        p50: lat[lat.len() / 2],
+        p99: lat[lat.len() * 99 / 100],
+    }
+}
+
+/// This process's user + system CPU seconds so far (Linux `/proc/self/stat`, 100 ticks/s).
+pub fn cpu_time() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
+/// The median run by rate.
+pub fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    runs.swap_remove(runs.len() / 2)
+}
+
+/// One Markdown row: rate, p50, p99, CPU per request, ratio to `top`.
+pub fn row(label: &str, run: &Run, top: &Run) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "| {label} | {:.0} | {:.1} ms | {:.1} ms | {:.0} µs | {:.2} |",
+        run.rate,
+        ms(run.p50),
+        ms(run.p99),
+        run.cpu_us,
+        run.rate / top.rate
+    )
+}
