@@ -77,13 +77,7 @@ impl Puller {
         &self,
         f: impl FnOnce(&mut diesel::SqliteConnection) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().context("cannot get a database connection")?;
-            f(&mut conn)
-        })
-        .await
-        .context("database task panicked")?
+        db::blocking(&self.pool, f).await
     }
 
     /// Pulls every link until its parent has nothing more.

@@ -89,13 +89,7 @@ impl Pusher {
         &self,
         f: impl FnOnce(&mut diesel::SqliteConnection) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().context("cannot get a database connection")?;
-            f(&mut conn)
-        })
-        .await
-        .context("database task panicked")?
+        db::blocking(&self.pool, f).await
     }
 
     /// Sends everything due now, until nothing is due. Returns what happened.

@@ -214,6 +214,27 @@ struct CountersignPayload<'a> {
     prior: &'a [CompactJws],
 }
 
+/// Verifies `sigs[1..]` as countersignatures over `digest`, in order, each by a unit that
+/// `allowed(i, previous signer, this signer)` accepts; returns the countersigners in order.
+pub(crate) fn verify_countersignatures(
+    trust: &Trust,
+    at: UnixTime,
+    digest: &Digest,
+    sigs: &[CompactJws],
+    first: &UnitId,
+    allowed: impl Fn(usize, &UnitId, &UnitId) -> Result<(), VerifyError>,
+) -> Result<Vec<UnitId>, VerifyError> {
+    let mut relays: Vec<UnitId> = Vec::new();
+    for i in 1..sigs.len() {
+        let payload = countersign_payload(digest, &sigs[..i])
+            .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        let relay = trust.verify_detached(&sigs[i], TYP_COUNTERSIGNATURE, &payload, at)?;
+        allowed(i, relays.last().unwrap_or(first), &relay)?;
+        relays.push(relay);
+    }
+    Ok(relays)
+}
+
 /// What a countersignature signs: the canonical `{"digest": …, "prior": [signatures before]}`
 /// (the same for submissions going up and notices coming down).
 pub(crate) fn countersign_payload(
@@ -274,20 +295,16 @@ impl Envelope {
             )));
         }
         let digest = Digest::of(&body);
-        let mut relays = Vec::new();
-        let mut below = author.clone();
-        for i in 1..sigs.len() {
-            let payload = countersign_payload(&digest, &sigs[..i])
-                .map_err(|e| VerifyError::Malformed(e.to_string()))?;
-            let relay = trust.verify_detached(&sigs[i], TYP_COUNTERSIGNATURE, &payload, at)?;
-            if relay == below || !relay.contains(&below) {
-                return Err(VerifyError::WrongSigner(format!(
-                    "countersignature {i} is by {relay}, which is not above {below}"
-                )));
-            }
-            below = relay.clone();
-            relays.push(relay);
-        }
+        // Going up: each relay strictly above the signer before it.
+        let relays =
+            verify_countersignatures(trust, at, &digest, sigs, &author, |i, below, relay| {
+                if relay == below || !relay.contains(below) {
+                    return Err(VerifyError::WrongSigner(format!(
+                        "countersignature {i} is by {relay}, which is not above {below}"
+                    )));
+                }
+                Ok(())
+            })?;
         // RFC 8785 orders the members by name: "body" < "signatures".
         let signatures =
             to_canonical(&self.signatures).map_err(|e| VerifyError::Malformed(e.to_string()))?;

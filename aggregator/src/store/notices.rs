@@ -5,7 +5,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{notices, reviews};
+use super::schema::{notice_targets, notices, reviews};
 use crate::store::AnyConn;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -53,14 +53,32 @@ pub fn insert_new(conn: &mut AnyConn, n: &schema::Notice) -> QueryResult<bool> {
         envelope: String::from_utf8(schema::encode(n)).unwrap_or_default(),
         stored_at: node::db::now(),
     };
-    let added = node::dispatch!(conn, |c| {
+    let added = node::dispatch!(&mut *conn, |c| {
         diesel::insert_into(notices::table)
             .values(&row)
             .on_conflict(notices::notice_id)
             .do_nothing()
             .execute(c)
-    });
-    added.map(|n| n == 1)
+    })?;
+    if added == 0 {
+        return Ok(false);
+    }
+    if let Some(target) = n.body.addressee.single() {
+        let seq = get(conn, &row.notice_id)?.map_or(0, |r| r.seq);
+        let mut rows = Vec::new();
+        let mut cur = Some(target.clone());
+        while let Some(u) = cur {
+            rows.push((
+                notice_targets::ancestor.eq(u.to_string()),
+                notice_targets::seq.eq(seq),
+            ));
+            cur = u.parent();
+        }
+        node::dispatch!(conn, |c| diesel::insert_into(notice_targets::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(true)
 }
 
 /// Locks the notices table for the rest of the transaction (PostgreSQL; SQLite's write
@@ -89,35 +107,32 @@ pub fn last_seq(conn: &mut AnyConn) -> QueryResult<i64> {
 }
 
 /// Candidates for `peer` after `after`, at most `limit` in sequence order: notices addressed
-/// to `peer` or one unit under it (by index), and every scoped notice (few; the caller
-/// filters them by addressee).
+/// to `peer` or one unit under it (by `notice_targets`, an equality on the index), and every
+/// scoped notice (few; the caller filters them by addressee).
 pub fn after_for(
     conn: &mut AnyConn,
     peer: &str,
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<NoticeRow>> {
-    let (dot, slash) = (format!("{peer}.%"), format!("{peer}/%"));
+    let seqs: Vec<i64> = node::dispatch!(&mut *conn, |c| notice_targets::table
+        .filter(notice_targets::ancestor.eq(peer))
+        .filter(notice_targets::seq.gt(after))
+        .order(notice_targets::seq)
+        .limit(limit)
+        .select(notice_targets::seq)
+        .load(c))?;
     let mut rows: Vec<NoticeRow> = node::dispatch!(&mut *conn, |c| notices::table
-        .filter(notices::seq.gt(after))
-        .filter(
-            notices::target
-                .eq(peer)
-                .or(notices::target.like(&dot))
-                .or(notices::target.like(&slash)),
-        )
-        .order(notices::seq)
-        .limit(limit)
+        .filter(notices::seq.eq_any(&seqs))
         .select(NoticeRow::as_select())
         .load(c))?;
-    let scoped: Vec<NoticeRow> = node::dispatch!(conn, |c| notices::table
-        .filter(notices::seq.gt(after))
+    rows.extend(node::dispatch!(conn, |c| notices::table
         .filter(notices::target.is_null())
+        .filter(notices::seq.gt(after))
         .order(notices::seq)
         .limit(limit)
         .select(NoticeRow::as_select())
-        .load(c))?;
-    rows.extend(scoped);
+        .load(c))?);
     rows.sort_by_key(|r| r.seq);
     rows.truncate(limit as usize);
     Ok(rows)

@@ -180,6 +180,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    notice_targets (ancestor, seq) {
+        ancestor -> Text,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
     reviews (id) {
         id -> BigInt,
         report_id -> Text,

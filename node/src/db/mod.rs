@@ -40,6 +40,20 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     }
 }
 
+/// Runs `f` on a connection from `pool` on tokio's blocking pool (SQLite calls block).
+pub async fn blocking<T: Send + 'static>(
+    pool: &DbPool,
+    f: impl FnOnce(&mut SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().context("cannot get a database connection")?;
+        f(&mut conn)
+    })
+    .await
+    .context("database task panicked")?
+}
+
 /// Opens (creating if needed) the node's database at `path` and runs pending migrations.
 pub fn open(path: &Path) -> anyhow::Result<DbPool> {
     open_sqlite(path, MIGRATIONS)

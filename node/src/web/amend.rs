@@ -37,6 +37,41 @@ pub fn latest_version(
     Ok(versions.into_iter().find(|v| !amended.contains(&v.digest)))
 }
 
+/// The parent's review that returned the version an amendment draft corrects.
+pub fn why_returned(
+    c: &mut SqliteConnection,
+    draft: Option<&drafts::DraftRow>,
+) -> anyhow::Result<Option<schema::Review>> {
+    let Some(d) = draft else { return Ok(None) };
+    let Some(digest) = &d.supersedes else {
+        return Ok(None);
+    };
+    Ok(
+        super::reviews::current(c, std::slice::from_ref(&d.report_id))?
+            .remove(digest)
+            .and_then(|r| r.review()),
+    )
+}
+
+/// The draft page's notice: `message` (after a redirect), then the reason of the return.
+pub fn with_banner(message: Option<&str>, why: Option<&schema::Review>) -> Option<String> {
+    let banner = why.map(|r| {
+        let mut m = String::from("Bản sửa đổi của báo cáo bị cấp trên trả lại.");
+        if let Some(reason) = &r.reason {
+            m.push_str(&format!(" Lý do: {reason}"));
+        }
+        if !r.pointers.is_empty() {
+            let p: Vec<&str> = r.pointers.iter().map(|p| p.as_str()).collect();
+            m.push_str(&format!(" Mục cần xem lại: {}.", p.join("; ")));
+        }
+        m
+    });
+    match (message, banner) {
+        (Some(m), Some(b)) => Some(format!("{m} {b}")),
+        (m, b) => b.or(m.map(str::to_string)),
+    }
+}
+
 /// POST /bao-cao/{id}/sua
 pub async fn amend(
     viewer: Viewer,

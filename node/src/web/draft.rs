@@ -53,7 +53,7 @@ pub async fn show(
 ) -> WebResult {
     let id = report_id(&id)?.to_string();
     let (idc, actor) = (id.clone(), viewer.actor().to_string());
-    let (draft, submitted) = db(&node, move |c| {
+    let (draft, submitted, why) = db(&node, move |c| {
         let d = drafts::get(c, &idc)?;
         if d.as_ref()
             .is_some_and(|d| d.kind == ReportKind::IncidentReport.code())
@@ -61,7 +61,8 @@ pub async fn show(
             c.immediate_transaction(|c| audit::append(c, &actor, "view_incident", &idc, "draft"))?;
         }
         let submitted = d.is_none() && !submissions::versions(c, &idc)?.is_empty();
-        Ok((d, submitted))
+        let why = super::amend::why_returned(c, d.as_ref())?;
+        Ok((d, submitted, why))
     })
     .await?;
     let Some(draft) = draft else {
@@ -81,11 +82,13 @@ pub async fn show(
         is_new: false,
         updated_at: Some(draft.updated_at),
     };
+    // An amendment: what the parent said, above the form, while it is being corrected.
+    let notice = super::amend::with_banner(q.message(), why.as_ref());
     Ok(layout::ok(form_view::render(
         &node,
         &viewer,
         &page,
-        q.message(),
+        notice.as_deref(),
     )))
 }
 

@@ -29,7 +29,7 @@ pub use addressee::{Addressee, MAX_ADDRESSEES};
 pub use review::{Review, Verdict, MAX_REASON};
 
 use crate::canonical::to_canonical;
-use crate::envelope::countersign_payload;
+use crate::envelope::{countersign_payload, verify_countersignatures};
 use crate::jws::{CompactJws, Signer, Trust};
 use crate::{
     BoundedVec, Digest, FieldError, FieldErrors, Protocol, ReportId, UnitId, VerifyError,
@@ -263,21 +263,16 @@ impl Notice {
             .validate()
             .map_err(|e| VerifyError::Malformed(e.to_string()))?;
         let digest = Digest::of(&body);
-        let mut above = issuer;
-        let mut relays = Vec::new();
-        for i in 1..sigs.len() {
-            let payload = countersign_payload(&digest, &sigs[..i])
-                .map_err(|e| VerifyError::Malformed(e.to_string()))?;
-            let relay = trust.verify_detached(&sigs[i], TYP_COUNTERSIGNATURE, &payload, at)?;
-            if relay == above || !above.contains(&relay) {
-                return Err(VerifyError::WrongSigner(format!(
-                    "countersignature {i} is by {relay}, which is not below {above}"
-                )));
-            }
-            check_above(&relay, receiver, "a relay")?;
-            above = relay.clone();
-            relays.push(relay);
-        }
+        // Going down: each relay strictly below the signer before it, and above the receiver.
+        let relays =
+            verify_countersignatures(trust, at, &digest, sigs, &issuer, |i, above, relay| {
+                if relay == above || !above.contains(relay) {
+                    return Err(VerifyError::WrongSigner(format!(
+                        "countersignature {i} is by {relay}, which is not below {above}"
+                    )));
+                }
+                check_above(relay, receiver, "a relay")
+            })?;
         if !self.body.addressee.reaches_under(receiver) {
             return Err(VerifyError::WrongSigner(format!(
                 "the notice is not addressed to {receiver} or a unit under it"

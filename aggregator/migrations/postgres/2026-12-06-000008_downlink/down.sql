@@ -1,2 +1,3 @@
 DROP TABLE reviews;
+DROP TABLE notice_targets;
 DROP TABLE notices;

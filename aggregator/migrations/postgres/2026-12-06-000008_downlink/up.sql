@@ -15,6 +15,15 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_by_target ON notices (target, seq);
 
+-- For a one-unit notice, one row per unit that contains its target (the target itself, its
+-- parents, up to VN): a child's pull finds what concerns it by equality, on both backends,
+-- whatever the collation.
+CREATE TABLE notice_targets (
+    ancestor TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (ancestor, seq)
+);
+
 CREATE TRIGGER notices_no_update BEFORE UPDATE ON notices
 FOR EACH ROW EXECUTE FUNCTION bmnn_refuse('notices are append-only');
 CREATE TRIGGER notices_no_delete BEFORE DELETE ON notices

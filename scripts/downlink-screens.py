@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Screenshots of the downlink as its users see it, in headless Chromium (Playwright driving
+Debian's /usr/bin/chromium; `pip install playwright`, no browser download).
+
+Against a running demo (`cargo run --release -p aggregator -- demo --dir DIR`): Đồng Nai's
+committee returns Phường Trấn Biên's latest annual report with a reason; the commune's officer
+pulls the notice and sees it first on the home page, opens "Sửa và nộp lại"; the committee's
+inbox shows the states. Writes PNGs to OUT (default /tmp/bmnn-shots).
+
+    scripts/downlink-screens.py DIR [PORT_BASE] [OUT]
+"""
+import os
+import sys
+
+from playwright.sync_api import sync_playwright
+
+DIR = sys.argv[1]
+BASE = int(sys.argv[2]) if len(sys.argv) > 2 else 8440
+OUT = sys.argv[3] if len(sys.argv) > 3 else "/tmp/bmnn-shots"
+PROVINCE, NODE = f"http://127.0.0.1:{BASE + 3}", f"http://127.0.0.1:{BASE + 6}"
+
+
+def password(unit, user):
+    with open(os.path.join(DIR, "logins.txt"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if parts[:2] == [unit, user]:
+                return parts[2]
+    raise SystemExit(f"no login for {unit} {user}")
+
+
+def login(page, base, unit, user):
+    page.goto(f"{base}/dang-nhap")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password(unit, user))
+    page.click("button[type=submit]")
+
+
+def shot(page, name):
+    path = os.path.join(OUT, name)
+    page.screenshot(path=path, full_page=True)
+    print(path)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        committee = browser.new_page(viewport={"width": 1280, "height": 900})
+        login(committee, PROVINCE, "aggregator-75", "canbo")
+        committee.goto(f"{PROVINCE}/?don_vi=75.26041&loai=annual_report")
+        shot(committee, "1-inbox.png")
+        committee.click("text=Xem >> nth=0")
+        if committee.locator("button[value=returned]").count():
+            committee.fill("textarea[name=reason]", "Mục c chưa nêu số lớp tập huấn và số người tham dự.")
+            committee.fill("textarea[name=pointers]", "Mục c\nso_lop_tap_huan")
+            committee.click("button[value=returned]")
+        shot(committee, "2-returned-at-province.png")
+
+        officer = browser.new_page(viewport={"width": 1280, "height": 900})
+        login(officer, NODE, "75.26041", "canbo")
+        officer.click("text=Nhận thông báo từ cấp trên ngay")
+        shot(officer, "3-node-home-returned.png")
+        if officer.locator("text=Sửa và nộp lại").count():
+            officer.click("text=Sửa và nộp lại")
+        else:
+            officer.click("text=Tiếp tục sửa")
+        shot(officer, "4-node-amendment-draft.png")
+        officer.goto(f"{NODE}/lich-su")
+        shot(officer, "5-node-history.png")
+        committee.goto(f"{PROVINCE}/")
+        shot(committee, "6-province-inbox.png")
+        browser.close()
+
+
+main()
