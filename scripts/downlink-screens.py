@@ -38,8 +38,30 @@ def login(page, base, unit, user):
 
 def shot(page, name):
     path = os.path.join(OUT, name)
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=name not in ("4-node-amendment-draft.png", "5-node-history.png"))
     print(path)
+
+
+def send_annual_report(browser):
+    """The commune's officer fills this year's annual report; the head approves it."""
+    officer = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(officer, NODE, "75.26041", "canbo")
+    officer.goto(f"{NODE}/ban-nhap/moi/annual_report")
+    for i, area in enumerate(officer.locator("textarea[name^=sections]").all()):
+        area.fill(f"Nội dung mục {'abcdefgh'[i % 8]} của báo cáo năm.")
+    for box in officer.locator("input.num").all():
+        box.fill("0")
+    officer.fill("input[name=drafter]", "Nguyễn Văn An, công chức Văn phòng")
+    officer.click("button[value=luu]")
+    draft = officer.url.split("?")[0]
+    head = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(head, NODE, "75.26041", "lanhdao")
+    head.goto(draft)
+    head.click("button[value=duyet]")
+    if "/lich-su" not in head.url:
+        shot(head, "0-approval-refused.png")
+        raise SystemExit("the head's approval was refused: see 0-approval-refused.png")
+    head.wait_for_timeout(3000)  # the pusher sends it (a person would wait too)
 
 
 def main():
@@ -48,11 +70,12 @@ def main():
             "--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        send_annual_report(browser)
         committee = browser.new_page(viewport={"width": 1280, "height": 900})
         login(committee, PROVINCE, "aggregator-75", "canbo")
         committee.goto(f"{PROVINCE}/?don_vi=75.26041&loai=annual_report")
         shot(committee, "1-inbox.png")
-        committee.click("text=Xem >> nth=0")
+        committee.click("a:text-is(\"Xem\") >> nth=0")
         if committee.locator("button[value=returned]").count():
             committee.fill("textarea[name=reason]", "Mục c chưa nêu số lớp tập huấn và số người tham dự.")
             committee.fill("textarea[name=pointers]", "Mục c\nso_lop_tap_huan")

@@ -6,10 +6,10 @@ use lettre::message::Mailbox;
 use maud::html;
 use schema::{Review, Verdict};
 
-use super::Reviewer;
 use crate::mail::{self, Outgoing};
 use crate::store::received::ReceivedRow;
 use crate::store::{units, AnyConn};
+use chrono::{DateTime, FixedOffset};
 
 fn address(name: String, raw: Option<&str>) -> Option<Mailbox> {
     Some(Mailbox::new(Some(name), raw?.trim().parse().ok()?))
@@ -18,7 +18,8 @@ fn address(name: String, raw: Option<&str>) -> Option<Mailbox> {
 /// Queues the mail about `review` for the unit of `row`, if it has an address.
 pub fn queue(
     c: &mut AnyConn,
-    by: &Reviewer<'_>,
+    from: &Mailbox,
+    now: DateTime<FixedOffset>,
     row: &ReceivedRow,
     review: &Review,
 ) -> anyhow::Result<()> {
@@ -39,10 +40,10 @@ pub fn queue(
     if to.is_empty() {
         return Ok(());
     }
-    let out = outgoing(&unit.name, by, row, review, to);
-    let day = by.now.date_naive();
+    let out = outgoing(&unit.name, now, row, review, to);
+    let day = now.date_naive();
     let id = mail::new_id(day);
-    let composed = mail::compose(&id, by.mail_from, &out)?;
+    let composed = mail::compose(&id, from, &out)?;
     mail::enqueue(
         c,
         &id,
@@ -57,7 +58,7 @@ pub fn queue(
 
 fn outgoing(
     unit_name: &str,
-    by: &Reviewer<'_>,
+    now: DateTime<FixedOffset>,
     row: &ReceivedRow,
     review: &Review,
     to: Vec<Mailbox>,
@@ -70,7 +71,7 @@ fn outgoing(
     } else {
         format!("[BMNN] Đã tiếp nhận: {kind} kỳ {}", row.period)
     };
-    let when = by.now.format("%H:%M ngày %d/%m/%Y");
+    let when = now.format("%H:%M ngày %d/%m/%Y");
     let reason = review
         .reason
         .as_ref()

@@ -30,8 +30,10 @@ pub struct Decision {
     pub reason: String,
     /// Sections or indicators, one per line.
     pub pointers: String,
-    /// Username of the staff member.
+    /// Username of the staff member (the audit log's actor).
     pub reviewer: String,
+    /// Their name, as the review shows it.
+    pub reviewer_name: String,
 }
 
 /// Why a decision was not recorded.
@@ -173,7 +175,9 @@ fn review_of(d: &Decision, row: &ReceivedRow) -> Result<Review, ReviewError> {
 #[derive(Debug)]
 pub struct Reviewer<'a> {
     pub signer: &'a Signer,
-    pub mail_from: &'a lettre::message::Mailbox,
+    /// The sender of the mail to the unit; `None` sends none (the demo's seeded history).
+    pub mail_from: Option<&'a lettre::message::Mailbox>,
+    /// When the verdict is given (the notice's `issued_at`).
     pub now: DateTime<FixedOffset>,
 }
 
@@ -236,14 +240,16 @@ fn record(
                 .map(|p| p.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
-            reviewer: d.reviewer.clone(),
-            decided_at: node::db::now(),
+            reviewer: d.reviewer_name.clone(),
+            decided_at: by.now.naive_utc(),
             notice_id: notice.body.notice_id.to_string(),
         },
     )?;
     let action = format!("review_{}", d.verdict.code());
     let detail = format!("{} notice {}", row.digest, notice.body.notice_id);
     node::db::audit::append(c, &d.reviewer, &action, &row.report_id, &detail)?;
-    mail::queue(c, by, row, review).context("cannot queue the mail to the unit")?;
+    if let Some(from) = by.mail_from {
+        mail::queue(c, from, by.now, row, review).context("cannot queue the mail to the unit")?;
+    }
     Ok(())
 }

@@ -117,6 +117,7 @@ pub async fn decide(
         reason: field(&form, "reason"),
         pointers: field(&form, "pointers"),
         reviewer: viewer.actor().to_string(),
+        reviewer_name: viewer.user.display_name.clone(),
     };
     let (rid, dig) = (report_id.clone(), digest.clone());
     let row = db(&ui, move |c| Ok(received::get(c, &rid, &dig)?))
@@ -137,7 +138,7 @@ pub async fn decide(
         let mut c = ui2.pool.get()?;
         let by = Reviewer {
             signer: &own2.signer,
-            mail_from: &ui2.mail_from,
+            mail_from: Some(&ui2.mail_from),
             now: layout::now_local(),
         };
         Ok(review::decide(&mut c, &by, &d2, counted).map(|_| ()))

@@ -27,7 +27,7 @@ type Published = Vec<Vec<String>>;
 fn issue(signer: &schema::Signer, i: usize) -> (schema::Notice, Option<usize>) {
     use schema::{Addressee, NoticeBody, NoticeId, NoticeKind, Protocol, UnitId};
     let k = (i / NOTICE_EVERY) % UNITS.len();
-    let (to, only) = if (i / NOTICE_EVERY) % 3 == 0 {
+    let (to, only) = if (i / NOTICE_EVERY).is_multiple_of(3) {
         (
             Addressee::Subtree {
                 root: UnitId::parse("75").unwrap(),

@@ -69,6 +69,16 @@ pub fn waiting(c: &mut SqliteConnection) -> anyhow::Result<Vec<Returned>> {
     Ok(out)
 }
 
+/// Who sent a notice, as a person reads it: the link it came over (its configured name, e.g.
+/// "Công an tỉnh Đồng Nai (PA03)"), or the issuer's code for one imported from a USB drive.
+fn from_label(n: &NoticeRow) -> String {
+    if n.source == "bundle" {
+        format!("cấp trên {} (qua USB)", n.issuer)
+    } else {
+        n.source.clone()
+    }
+}
+
 /// The home page's first section: what the parents sent back, with the reason.
 pub fn returned_section(list: &[Returned], csrf: &str) -> Markup {
     html! {
@@ -80,7 +90,7 @@ pub fn returned_section(list: &[Returned], csrf: &str) -> Markup {
                     @let id = r.review.report_id.as_deref().unwrap_or_default();
                     div.card {
                         b { (ReportKind::parse(&r.kind).map_or(r.kind.as_str(), |k| k.label_vi())) " kỳ " (r.period) }
-                        div.muted { "Trả lại lúc " (fmt_rfc3339(&r.review.issued_at)) " — " (r.review.issuer) }
+                        div.muted { "Trả lại lúc " (fmt_rfc3339(&r.review.issued_at)) " — " (from_label(&r.review)) }
                         @if let Some(rv) = &review {
                             @if let Some(reason) = &rv.reason { p { b { "Lý do: " } (reason) } }
                             @if !rv.pointers.is_empty() {

@@ -1,7 +1,8 @@
 //! Plausible history for the demo, made once on the first run: each aggregator's unit registry
 //! (the nation's and Đồng Nai's with the legacy units, so the 2025 merger of Bình Phước into
 //! Đồng Nai shows as successions), the demo departments, annual reports 2021–2025 of every
-//! commune of both provinces with late and missing units ([`crate::gen`]), a few recorded
+//! commune of both provinces with late and missing units ([`crate::gen`]), each accepted by
+//! the committee three days after it arrived, a few recorded
 //! inspections with findings per province, each province's consolidated reports 2021–2025
 //! queued for the nation, and a few incident reports queued at the nodes (they travel node →
 //! province → nation for real once the demo runs), and mail addresses for the demo units'
@@ -78,6 +79,7 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
                 &spec,
                 crate::gen::progress_bar(&label),
             )?;
+            accept_history(&mut conn, &signer)?;
         }
         let today = node::web::layout::today();
         for raw in inspections(scope) {
@@ -101,6 +103,35 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
     }
     std::fs::write(&marker, "seeded\n").context("cannot write the seed marker")?;
     Ok(true)
+}
+
+/// The committee accepted every seeded annual report a few days after it arrived, as it
+/// would have (no mail: that was years ago). 2026 is left for the demo's users to review.
+fn accept_history(conn: &mut store::AnyConn, signer: &schema::Signer) -> anyhow::Result<()> {
+    use crate::review::{self, Decision, Reviewer};
+    let kind = Some(ReportKind::AnnualReport.code());
+    for row in store::received::recent(conn, kind, None, 1_000_000)? {
+        let received = DateTime::parse_from_rfc3339(&row.received_at)?;
+        let by = Reviewer {
+            signer,
+            mail_from: None,
+            now: received + chrono::Duration::days(3),
+        };
+        let d = Decision {
+            report_id: row.report_id.clone(),
+            digest: row.digest.clone(),
+            verdict: schema::Verdict::Accepted,
+            reason: String::new(),
+            pointers: String::new(),
+            reviewer: "demo".into(),
+            reviewer_name: "Nguyễn Thị Hà".into(),
+        };
+        match review::decide(conn, &by, &d, false) {
+            Ok(_) | Err(review::ReviewError::Refused(_)) => {}
+            Err(e) => return Err(anyhow!("accepting {}: {e:?}", row.report_id)),
+        }
+    }
+    Ok(())
 }
 
 /// Mail addresses of the demo units' officers and heads (for reminders; `.example` never

@@ -20,7 +20,7 @@ fn decide(
     let from = aggregator::mail::mailbox("PA03 Đồng Nai <pa03@dongnai.example.vn>").unwrap();
     let by = Reviewer {
         signer: &signer,
-        mail_from: &from,
+        mail_from: Some(&from),
         now: node::web::layout::now_local(),
     };
     let d = Decision {
@@ -30,6 +30,7 @@ fn decide(
         reason: reason.into(),
         pointers: "Mục c\nso_lop_tap_huan".into(),
         reviewer: "canbo-pa03".into(),
+        reviewer_name: "Nguyễn Thị Hà".into(),
     };
     review::decide(&mut agg.pool.get().unwrap(), &by, &d, false)
 }

@@ -154,7 +154,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     let from = aggregator::mail::mailbox("pa03@dongnai.example.vn").unwrap();
     let by = aggregator::review::Reviewer {
         signer: &signer,
-        mail_from: &from,
+        mail_from: Some(&from),
         now: node::web::layout::now_local(),
     };
     let d = aggregator::review::Decision {
@@ -164,6 +164,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
         reason: "Thiếu chữ ký của thủ trưởng trên bản giấy.".into(),
         pointers: String::new(),
         reviewer: "canbo".into(),
+        reviewer_name: "Nguyễn Thị Hà".into(),
     };
     aggregator::review::decide(&mut agg.pool.get().unwrap(), &by, &d, false).unwrap();
     let out = Command::new(bin)
