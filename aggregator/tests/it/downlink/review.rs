@@ -147,7 +147,8 @@ fn a_returned_report_reaches_the_node_and_its_amendment_is_resubmitted_then_acce
     assert_eq!(state(&agg, &id, &d2), State::Accepted);
     assert_eq!(rt.block_on(node.pusher.pull_once()).stored, 1);
     let current =
-        node::db::notices::reviews_of(&mut node.pool.get().unwrap(), &[id.clone()]).unwrap();
+        node::db::notices::reviews_of(&mut node.pool.get().unwrap(), std::slice::from_ref(&id))
+            .unwrap();
     assert_eq!(current.last().unwrap().verdict.as_deref(), Some("accepted"));
     assert_eq!(
         current.last().unwrap().report_digest.as_deref(),
