@@ -67,10 +67,11 @@ impl Application {
         let relay =
             (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+        let live = Arc::new(tls.live_trust(&settings.tls)?);
         let ingest = Arc::new(Ingest::new(
             &settings,
             signer,
-            tls.trust()?,
+            live.clone(),
             pool.clone(),
             relay.clone(),
             rules,
@@ -79,7 +80,7 @@ impl Application {
         let listener =
             TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
         let port = listener.local_addr()?.port();
-        let server = ingest::server(ingest, listener, tls.server_config()?)?;
+        let server = ingest::server(ingest, listener, tls.server_config_live(live)?)?;
         let ui_listen = settings.node.listen;
         let ui_listener = TcpListener::bind(ui_listen)
             .with_context(|| format!("cannot listen on {ui_listen} for the web UI"))?;

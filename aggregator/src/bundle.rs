@@ -30,7 +30,12 @@ pub fn import(ingest: &Ingest, key_pkcs8: &[u8], bytes: &[u8]) -> anyhow::Result
     let bundle: TransferBundle =
         schema::decode(bytes).map_err(|e| anyhow!("not a transfer bundle: {e}"))?;
     let envelopes = bundle
-        .open(&ingest.unit, key_pkcs8, &ingest.trust, UnixTime::now())
+        .open(
+            &ingest.unit,
+            key_pkcs8,
+            &ingest.trust.current(),
+            UnixTime::now(),
+        )
         .map_err(|e| anyhow!("the transfer bundle is refused: {e}"))?;
     let from = bundle.body.from.clone();
     let mut receipts: Vec<Receipt> = Vec::new();

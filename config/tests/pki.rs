@@ -246,3 +246,55 @@ fn open_explains_what_is_missing() {
     assert!(matches!(e, PkiError::NotACaDir { .. }), "{e}");
     assert!(e.to_string().contains("pki init-root"), "{e}");
 }
+
+/// Every private key file the product writes (root, provincial CA, leaf, identity, a unit's
+/// own key made with its CSR) is one that OpenSSL 3.0 reads: PKCS#8 v1 (RFC 8410), the same
+/// key the certificate holds.
+#[test]
+fn every_key_file_written_is_read_by_openssl() {
+    let f = federation();
+    let leaf = f
+        .dong_nai
+        .issue_leaf(
+            &LeafRequest::node(unit("75.26041")),
+            &f.certs,
+            "node-75.26041",
+            Overwrite::Refuse,
+        )
+        .unwrap();
+    let csr = config::pki::generate_csr(
+        &unit("75.26044"),
+        &[],
+        &[],
+        &f.certs,
+        "node-75.26044",
+        Overwrite::Refuse,
+    )
+    .unwrap();
+    for key in [
+        f.root.dir().join("root.key.pem"),
+        f.dong_nai.dir().join("ca.key.pem"),
+        leaf.key.clone(),
+        leaf.identity.clone(),
+        csr.key.clone(),
+    ] {
+        let path = key.to_str().unwrap();
+        let (ok, out) = pki_support::openssl(&["pkey", "-in", path, "-noout"]);
+        assert!(ok, "openssl pkey {path}: {out}");
+        let der = fs::read_to_string(&key).unwrap();
+        assert!(der.starts_with("-----BEGIN PRIVATE KEY-----"), "{path}");
+    }
+    // The key is the certificate's: OpenSSL derives the same public key from both.
+    let (ok, from_key) =
+        pki_support::openssl(&["pkey", "-in", leaf.key.to_str().unwrap(), "-pubout"]);
+    assert!(ok, "{from_key}");
+    let (ok, from_cert) = pki_support::openssl(&[
+        "x509",
+        "-in",
+        leaf.cert.to_str().unwrap(),
+        "-noout",
+        "-pubkey",
+    ]);
+    assert!(ok, "{from_cert}");
+    assert_eq!(from_key, from_cert);
+}

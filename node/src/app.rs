@@ -8,13 +8,14 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context as _};
 use config::rules::RuleBook;
 use config::settings::{DatabaseUrl, NodeSettings};
-use schema::{Signer, Trust};
+use schema::Signer;
 use tokio::sync::Notify;
 
 use crate::db::{self, DbPool};
 use crate::puller::Puller;
 use crate::pusher::Pusher;
 use crate::tls::TlsMaterial;
+use crate::trust::LiveTrust;
 use crate::upstream::Upstream;
 
 /// Everything a request handler or a command needs.
@@ -24,8 +25,9 @@ pub struct Node {
     pub settings: Arc<NodeSettings>,
     pub rules: &'static RuleBook,
     pub signer: Arc<Signer>,
-    /// The national root and CRLs, for receipts and recipient certificates.
-    pub trust: Arc<Trust>,
+    /// The national root and CRLs (kept current), for receipts, notices and recipient
+    /// certificates.
+    pub trust: Arc<LiveTrust>,
     pub pusher: Pusher,
 }
 
@@ -63,7 +65,7 @@ impl Node {
             .iter()
             .map(|l| Upstream::new(l, &tls))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let trust = Arc::new(tls.trust()?);
+        let trust = Arc::new(tls.live_trust(&settings.tls)?);
         let puller = Puller::new(pool.clone(), settings.unit.id.clone(), trust.clone());
         let pusher = Pusher::new(
             pool.clone(),

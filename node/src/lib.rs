@@ -14,5 +14,6 @@ pub mod puller;
 pub mod pusher;
 pub mod queue;
 pub mod tls;
+pub mod trust;
 pub mod upstream;
 pub mod web;

@@ -46,7 +46,7 @@ pub struct PullReport {
 pub struct Puller {
     pool: DbPool,
     unit: UnitId,
-    trust: Arc<Trust>,
+    trust: Arc<crate::trust::LiveTrust>,
     sink: Arc<OnceLock<Arc<dyn NoticeSink>>>,
 }
 
@@ -59,7 +59,7 @@ impl std::fmt::Debug for Puller {
 }
 
 impl Puller {
-    pub fn new(pool: DbPool, unit: UnitId, trust: Arc<Trust>) -> Self {
+    pub fn new(pool: DbPool, unit: UnitId, trust: Arc<crate::trust::LiveTrust>) -> Self {
         Self {
             pool,
             unit,
@@ -177,7 +177,11 @@ impl Puller {
 
     /// Verifies notices for this unit now; the good ones, and (id, code) of the refused.
     pub async fn verify(&self, notices: impl Iterator<Item = Notice>) -> Verified {
-        verify_all(&self.trust, &self.unit, notices)
+        if let Err(e) = self.trust.fresh() {
+            tracing::warn!("notices not verified now: {e}");
+            return (Vec::new(), Vec::new());
+        }
+        verify_all(&self.trust.current(), &self.unit, notices)
     }
 }
 

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use config::settings::OutboxPolicy;
-use schema::{Envelope, Receipt, Trust};
+use schema::{Envelope, Receipt};
 use tokio::sync::Notify;
 
 use crate::db::{self, audit, outbox, receipts, submissions, DbPool};
 use crate::puller::{PullReport, Puller};
+use crate::trust::LiveTrust;
 use crate::upstream::{SendOutcome, Upstream};
 
 /// How long a claimed row stays invisible to other senders.
@@ -43,7 +44,7 @@ pub fn backoff(attempts: u32, initial_secs: u64, max_secs: u64, jitter: f64, r: 
 pub struct Pusher {
     pool: DbPool,
     links: Arc<HashMap<String, Upstream>>,
-    trust: Arc<Trust>,
+    trust: Arc<LiveTrust>,
     policy: OutboxPolicy,
     /// Woken when something is queued, so it goes out at once.
     pub wake: Arc<Notify>,
@@ -63,7 +64,7 @@ impl Pusher {
     pub fn new(
         pool: DbPool,
         links: Vec<Upstream>,
-        trust: Arc<Trust>,
+        trust: Arc<LiveTrust>,
         policy: OutboxPolicy,
         puller: Puller,
     ) -> Self {
@@ -165,7 +166,8 @@ impl Pusher {
             r.body.digest
         );
         let now = schema::UnixTime::now();
-        r.verify(&self.trust, now)
+        self.trust.fresh().map_err(|e| anyhow::anyhow!("{e}"))?;
+        r.verify(&self.trust.current(), now)
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
 

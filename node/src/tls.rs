@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context as _};
-use config::pki::{load_certs, load_crls, load_private_key};
+use config::pki::{load_certs, load_private_key};
 use config::settings::TlsSection;
 use rustls::client::WebPkiServerVerifier;
 use rustls::server::WebPkiClientVerifier;
@@ -48,10 +48,7 @@ impl TlsMaterial {
             .into_iter()
             .next()
             .ok_or_else(|| anyhow!("{} holds no certificate", tls.trust_root.display()))?;
-        let crls = match &tls.crl {
-            Some(p) => load_crls(p)?,
-            None => Vec::new(),
-        };
+        let crls = crate::trust::load_all(tls.crl.as_deref())?;
         Ok(Self {
             chain,
             key,
@@ -113,6 +110,23 @@ impl TlsMaterial {
         let chain = self.chain.iter().map(|c| c.to_vec()).collect();
         schema::Signer::new(k.secret_pkcs8_der(), chain)
             .map_err(|e| anyhow!("cannot sign with this key: {e}"))
+    }
+
+    /// The root and the CRLs of `tls`, kept current while running.
+    pub fn live_trust(&self, tls: &TlsSection) -> anyhow::Result<crate::trust::LiveTrust> {
+        crate::trust::LiveTrust::load(self.root.clone(), tls)
+    }
+
+    /// Server side of mutual TLS whose client certificates are checked against `live`'s
+    /// current CRLs (a revocation takes effect without a restart).
+    pub fn server_config_live(
+        &self,
+        live: Arc<crate::trust::LiveTrust>,
+    ) -> anyhow::Result<rustls::ServerConfig> {
+        rustls::ServerConfig::builder()
+            .with_client_cert_verifier(Arc::new(crate::trust::LiveClientVerifier(live)))
+            .with_single_cert(self.chain.clone(), self.key.clone_key())
+            .context("the server certificate and key do not fit together")
     }
 
     /// What signatures are checked against: the root and the CRLs.

@@ -41,6 +41,9 @@ pub fn status(args: ConfigArg) -> anyhow::Result<()> {
     let counts = received::counts_by_kind_and_unit(&mut conn)?;
     println!("Đơn vị / unit: {} {}", settings.unit.id, settings.unit.name);
     println!("Cơ sở dữ liệu / database: {}", url.redacted());
+    let tls = node::tls::TlsMaterial::load(&settings.tls)?;
+    let crls = tls.live_trust(&settings.tls)?.status();
+    crls.lines().iter().for_each(|l| println!("{l}"));
     let reports: i64 = counts.iter().map(|c| c.reports).sum();
     let versions: i64 = counts.iter().map(|c| c.versions).sum();
     println!("Báo cáo đã nhận / reports received: {reports} (phiên bản / versions: {versions})");

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use futures_util::StreamExt as _;
-use schema::{Signer, Trust, UnitId, MAX_ENVELOPE_BYTES};
+use schema::{Signer, UnitId, MAX_ENVELOPE_BYTES};
 
 pub use error::IngestError;
 pub use peer::Peer;
@@ -44,7 +44,8 @@ pub struct Ingest {
     /// This aggregator's unit: the receiver named in every receipt.
     pub unit: UnitId,
     pub signer: Signer,
-    pub trust: Trust,
+    /// The root and the CRLs, kept current while running.
+    pub trust: Arc<node::trust::LiveTrust>,
     pub pool: DbPool,
     pub max_body_bytes: u64,
     /// The upstream side, if this aggregator has a parent.
@@ -64,7 +65,7 @@ impl Ingest {
     pub fn new(
         settings: &config::settings::AggregatorSettings,
         signer: Signer,
-        trust: Trust,
+        trust: Arc<node::trust::LiveTrust>,
         pool: DbPool,
         relay: Option<crate::relay::Relay>,
         rules: &'static config::rules::RuleBook,

@@ -90,8 +90,11 @@ impl Ingest {
 
     fn check_and_store(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
         let env: Envelope = schema::decode(bytes).map_err(IngestError::Malformed)?;
+        self.trust
+            .fresh()
+            .map_err(|e| IngestError::Verify(schema::VerifyError::UntrustedCertificate(e)))?;
         let verified = env
-            .verify(&self.trust, UnixTime::now())
+            .verify(&self.trust.current(), UnixTime::now())
             .map_err(IngestError::Verify)?;
         let unit = &env.body.unit;
         if !self.below(unit) {

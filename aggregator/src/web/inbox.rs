@@ -24,7 +24,12 @@ pub struct Filter {
     don_vi: String,
 }
 
-pub async fn inbox(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Filter>) -> WebResult {
+pub async fn inbox(
+    viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<node::app::Node>,
+    q: web::Query<Filter>,
+) -> WebResult {
     let kind = ReportKind::parse(&q.loai).ok();
     let unit = schema::UnitId::parse(q.don_vi.trim()).ok();
     let rows = {
@@ -43,6 +48,7 @@ pub async fn inbox(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Filter>) -> 
     let (rows, states) = rows;
     let bad_unit = !q.don_vi.trim().is_empty() && unit.is_none();
     let body = html! {
+        @if let Some(w) = own.trust.status().warning_vi() { p.error { (w) } }
         h1 { "Hộp thư báo cáo" }
         form method="get" action=(super::INBOX) .box {
             label for="loai" { "Loại báo cáo " }

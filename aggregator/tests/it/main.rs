@@ -21,6 +21,7 @@ mod rates;
 mod registry;
 mod relay;
 mod reminders;
+mod revocation;
 mod ui;
 
 use std::process::Command;

@@ -123,7 +123,7 @@ impl CaDir {
             .self_signed(&key)
             .map_err(PkiError::rcgen("self-sign the root CA certificate"))?;
 
-        write_secret(&key_path, &key.serialize_pem(), overwrite)?;
+        write_secret(&key_path, &super::keyfile::key_pem(&key), overwrite)?;
         write_public(&cert_path, cert.pem().as_bytes())?;
         let ca = CaDir::open(dir)?;
         registry::reset(dir)?;
@@ -305,7 +305,7 @@ impl CaDir {
                 "sign the intermediate CA for {unit}"
             )))?;
 
-        write_secret(&key_path, &key.serialize_pem(), overwrite)?;
+        write_secret(&key_path, &super::keyfile::key_pem(&key), overwrite)?;
         write_public(&cert_path, cert.pem().as_bytes())?;
         write_public(&out_dir.join(layout::ROOT_CERT), self.cert_pem.as_bytes())?;
         registry::record_issued(

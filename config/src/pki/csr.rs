@@ -78,7 +78,7 @@ pub fn generate_csr(
     let csr_pem = csr
         .pem()
         .map_err(PkiError::rcgen("encode the certificate signing request"))?;
-    write_secret(&key_path, &key.serialize_pem(), overwrite)?;
+    write_secret(&key_path, &super::keyfile::key_pem(&key), overwrite)?;
     write_public(&csr_path, csr_pem.as_bytes())?;
     Ok(CsrFiles {
         unit: unit.clone(),

@@ -162,3 +162,27 @@ impl CertInfo {
         Ok(RevocationState::NoCrlFromIssuer)
     }
 }
+
+/// What a CRL says about itself, for status pages and staleness warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrlSummary {
+    /// The issuing CA's subject, as text.
+    pub issuer: String,
+    pub this_update: DateTime<Utc>,
+    pub next_update: Option<DateTime<Utc>>,
+    pub revoked: usize,
+}
+
+/// Reads a CRL's issuer, dates and size.
+pub fn crl_summary(der: &[u8]) -> Result<CrlSummary, PkiError> {
+    let (_, crl) = CertificateRevocationList::from_der(der).map_err(|e| PkiError::Malformed {
+        what: "CRL",
+        reason: e.to_string(),
+    })?;
+    Ok(CrlSummary {
+        issuer: crl.issuer().to_string(),
+        this_update: instant(crl.last_update()),
+        next_update: crl.next_update().map(instant),
+        revoked: crl.iter_revoked_certificates().count(),
+    })
+}

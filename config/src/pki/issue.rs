@@ -250,7 +250,7 @@ impl CaDir {
         let key = KeyPair::generate_for(&PKCS_ED25519)
             .map_err(PkiError::rcgen("generate an Ed25519 key"))?;
         let leaf_pem = self.sign_leaf(&params, &key, &req.unit)?;
-        let key_pem = key.serialize_pem();
+        let key_pem = super::keyfile::key_pem(&key);
         let chain = format!("{leaf_pem}{}", self.cert_pem);
         write_secret(&key_path, &key_pem, overwrite)?;
         write_public(&cert_path, leaf_pem.as_bytes())?;

@@ -32,8 +32,8 @@ use serde::Deserialize;
 pub use mail::{MailSection, MailTls, RemindersSection};
 pub use relay::RelaySection;
 pub use sections::{
-    InspectionSection, NodeSection, OutboxPolicy, RegistrySection, ServerSection, TlsSection,
-    UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
+    CrlStalePolicy, InspectionSection, NodeSection, OutboxPolicy, RegistrySection, ServerSection,
+    TlsSection, UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
 };
 pub use source::{SettingsError, ENV_PREFIX};
 pub use values::{CronSchedule, DatabaseUrl, Fraction, HttpsUrl, Mailbox};

@@ -71,12 +71,50 @@ pub struct TlsSection {
     pub key: PathBuf,
     /// The trust root: the only certificate trusted as an anchor.
     pub trust_root: PathBuf,
-    /// Certificate revocation list, if one is distributed.
+    /// Certificate revocation lists: a PEM file (several CRLs may follow each other in it) or
+    /// a directory whose `*.pem` and `*.crl` files are all read. Reloaded while running.
     #[serde(default)]
     pub crl: Option<PathBuf>,
+    /// Seconds between two looks at the CRL files for changes; default 60.
+    #[serde(default = "TlsSection::default_crl_reload")]
+    pub crl_reload_secs: u64,
+    /// What to do when a CRL is past its next update: `warn` (keep using the last one and show
+    /// a warning; the default) or `refuse` (refuse every signature until a fresh CRL arrives).
+    #[serde(default)]
+    pub crl_stale: CrlStalePolicy,
+}
+
+/// `[tls] crl_stale`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrlStalePolicy {
+    #[default]
+    Warn,
+    Refuse,
 }
 
 impl TlsSection {
+    fn default_crl_reload() -> u64 {
+        60
+    }
+
+    /// A section with the given files and the defaults.
+    pub fn new(
+        cert_chain: PathBuf,
+        key: PathBuf,
+        trust_root: PathBuf,
+        crl: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            cert_chain,
+            key,
+            trust_root,
+            crl,
+            crl_reload_secs: Self::default_crl_reload(),
+            crl_stale: CrlStalePolicy::Warn,
+        }
+    }
+
     pub(crate) fn resolve(&mut self, base: &Path) {
         resolve(&mut self.cert_chain, base);
         resolve(&mut self.key, base);

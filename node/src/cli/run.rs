@@ -98,5 +98,10 @@ pub fn status(args: ConfigArg) -> anyhow::Result<()> {
         None => println!("Nhật ký kiểm toán / audit log: intact"),
         Some(seq) => println!("Nhật ký kiểm toán / audit log: BROKEN at entry {seq}"),
     }
+    node.trust
+        .status()
+        .lines()
+        .iter()
+        .for_each(|l| println!("{l}"));
     Ok(())
 }

@@ -171,6 +171,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
         .collect();
     let pack = node.rules.pack_for(annual.end()).ok();
     let content = html! {
+        @if let Some(w) = node.trust.status().warning_vi() { p.error { (w) } }
         (reviews::returned_section(&returned, &viewer.csrf))
         h1 { "Nhiệm vụ báo cáo của đơn vị" }
         p {

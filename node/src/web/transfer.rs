@@ -128,7 +128,7 @@ pub async fn export(viewer: Viewer, node: web::Data<Node>, form: Pairs) -> WebRe
     };
     let (signer, trust, actor) = (
         node.signer.clone(),
-        node.trust.clone(),
+        node.trust.current(),
         viewer.actor().to_string(),
     );
     let result = db(&node, move |c| {
@@ -178,7 +178,7 @@ pub async fn import(viewer: Viewer, node: web::Data<Node>, form: Pairs) -> WebRe
     viewer.require_approver()?;
     let bytes = field(&form, "receipts_json").as_bytes().to_vec();
     let (trust, me, actor) = (
-        node.trust.clone(),
+        node.trust.current(),
         node.settings.unit.id.clone(),
         viewer.actor().to_string(),
     );

@@ -39,12 +39,12 @@ fn revoked_province_signer(fed: &Federation) -> Signer {
         .revoke(&serial, RevokeReason::KeyCompromise)
         .unwrap();
     fed.ca75.write_crl().unwrap();
-    let tls = config::settings::TlsSection {
-        cert_chain: leaf.chain.clone(),
-        key: leaf.key.clone(),
-        trust_root: fed.root.cert_path(),
-        crl: None,
-    };
+    let tls = config::settings::TlsSection::new(
+        leaf.chain.clone(),
+        leaf.key.clone(),
+        fed.root.cert_path(),
+        None,
+    );
     TlsMaterial::load(&tls).unwrap().signer().unwrap()
 }
 

@@ -83,7 +83,7 @@ fn a_nations_notice_reaches_a_commune_through_its_province_countersigned() {
         "the nation's signature and Đồng Nai's"
     );
     let v = got
-        .verify_for(&node.trust, schema::UnixTime::now(), &unit(UNIT))
+        .verify_for(&node.trust.current(), schema::UnixTime::now(), &unit(UNIT))
         .unwrap();
     assert_eq!(v.relays, vec![unit("75")]);
 }
@@ -112,7 +112,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     let exported = node::bundle::export_held(
         &mut node.pool.get().unwrap(),
         &node.signer,
-        &node.trust,
+        &node.trust.current(),
         &chain,
         "lanhdao",
     )
@@ -141,7 +141,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     let me = unit(UNIT);
     let imported = node::bundle::import_receipts(
         &mut node.pool.get().unwrap(),
-        &node.trust,
+        &node.trust.current(),
         &me,
         &bytes,
         "lanhdao",
@@ -184,7 +184,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     tampered["notices"][0]["body"]["payload"]["reason"] = "Đã tiếp nhận.".into();
     let forged = node::bundle::import_receipts(
         &mut node.pool.get().unwrap(),
-        &node.trust,
+        &node.trust.current(),
         &me,
         tampered.to_string().as_bytes(),
         "lanhdao",
@@ -198,7 +198,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     for _ in 0..2 {
         node::bundle::import_receipts(
             &mut node.pool.get().unwrap(),
-            &node.trust,
+            &node.trust.current(),
             &me,
             &bytes,
             "lanhdao",

@@ -64,12 +64,12 @@ impl Federation {
                 Overwrite::Refuse,
             )
             .unwrap();
-        let tls = TlsSection {
-            cert_chain: files.chain.clone(),
-            key: files.key.clone(),
-            trust_root: self.root.cert_path(),
-            crl: Some(self.ca_for(unit).crl_path()),
-        };
+        let tls = TlsSection::new(
+            files.chain.clone(),
+            files.key.clone(),
+            self.root.cert_path(),
+            Some(self.ca_for(unit).crl_path()),
+        );
         (files, tls)
     }
 
@@ -148,6 +148,7 @@ cert_chain = "{chain}"
 key = "{key}"
 trust_root = "{root}"
 crl = "{crl}"
+crl_reload_secs = 1
 
 {upstream}
 [server]

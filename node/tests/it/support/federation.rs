@@ -41,12 +41,12 @@ impl Federation {
     }
 
     pub fn aggregator_tls(&self) -> TlsSection {
-        TlsSection {
-            cert_chain: self.aggregator.chain.clone(),
-            key: self.aggregator.key.clone(),
-            trust_root: self.root.cert_path(),
-            crl: Some(self.ca75.crl_path()),
-        }
+        TlsSection::new(
+            self.aggregator.chain.clone(),
+            self.aggregator.key.clone(),
+            self.root.cert_path(),
+            Some(self.ca75.crl_path()),
+        )
     }
 
     /// A node installation for `unit`, its link pointing at `port` on loopback.
