@@ -67,7 +67,8 @@ impl Application {
         let relay =
             (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
-        let live = Arc::new(tls.live_trust(&settings.tls)?);
+        let installed = node::trust::installed_dir(&settings.node.data_dir);
+        let live = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
         let ingest = Arc::new(Ingest::new(
             &settings,
             signer,

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use aggregator::cli::{
-    bundle, consolidate, demo, gen, init, inspection, plan, registry, remind, run,
+    bundle, consolidate, demo, gen, init, inspection, plan, publish, registry, remind, run,
 };
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
@@ -32,6 +32,9 @@ enum Command {
     /// Ghi thông báo cho đơn vị không kết nối mạng / write a unit's notices (returned reports
     /// and others) into a receipt bundle for its secure USB drive.
     NoticesBundle(bundle::NoticesBundleArgs),
+    /// Phát hành CRL xuống cấp dưới / publish CRLs to the whole subtree as a signed trust
+    /// notice (every tier installs them), and install them here.
+    PublishCrl(publish::PublishCrlArgs),
     /// Mail the reminders and escalations due today to units that have not reported.
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Status(a) => run::status(a),
         Command::ImportBundle(a) => bundle::import_bundle(a),
         Command::NoticesBundle(a) => bundle::notices_bundle(a),
+        Command::PublishCrl(a) => publish::publish_crl(a),
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),

@@ -65,8 +65,14 @@ impl Node {
             .iter()
             .map(|l| Upstream::new(l, &tls))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let trust = Arc::new(tls.live_trust(&settings.tls)?);
-        let puller = Puller::new(pool.clone(), settings.unit.id.clone(), trust.clone());
+        let installed = crate::trust::installed_dir(&settings.node.data_dir);
+        let trust = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
+        let puller = Puller::new(
+            pool.clone(),
+            settings.unit.id.clone(),
+            trust.clone(),
+            installed,
+        );
         let pusher = Pusher::new(
             pool.clone(),
             links,

@@ -47,6 +47,8 @@ pub struct Puller {
     pool: DbPool,
     unit: UnitId,
     trust: Arc<crate::trust::LiveTrust>,
+    /// Where CRLs from `trust` notices are installed (`<data_dir>/crls`).
+    installed: std::path::PathBuf,
     sink: Arc<OnceLock<Arc<dyn NoticeSink>>>,
 }
 
@@ -59,11 +61,17 @@ impl std::fmt::Debug for Puller {
 }
 
 impl Puller {
-    pub fn new(pool: DbPool, unit: UnitId, trust: Arc<crate::trust::LiveTrust>) -> Self {
+    pub fn new(
+        pool: DbPool,
+        unit: UnitId,
+        trust: Arc<crate::trust::LiveTrust>,
+        installed: std::path::PathBuf,
+    ) -> Self {
         Self {
             pool,
             unit,
             trust,
+            installed,
             sink: Arc::new(OnceLock::new()),
         }
     }
@@ -160,6 +168,7 @@ impl Puller {
             .await
             .context("the relay task panicked")??,
         };
+        self.install(&good)?;
         let source = source.to_string();
         let (stored, known) = self
             .db(move |c| {
@@ -173,6 +182,28 @@ impl Puller {
         report.stored = stored;
         report.known = known;
         Ok(report)
+    }
+
+    /// Installs the CRLs of the page's `trust` notices (newer ones only), before the page is
+    /// stored, and switches to them at once.
+    fn install(&self, good: &[(Notice, VerifiedNotice)]) -> anyhow::Result<()> {
+        let crls: Vec<Vec<u8>> = good
+            .iter()
+            .filter_map(|(_, v)| match &v.content {
+                schema::NoticeContent::Trust(t) => Some(t.crls.iter().map(|c| c.der())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if crls.is_empty() {
+            return Ok(());
+        }
+        let n = crate::trust::install_crls(&self.installed, &crls)?;
+        if n > 0 {
+            tracing::info!(installed = n, "CRLs installed from a trust notice");
+            self.trust.reload()?;
+        }
+        Ok(())
     }
 
     /// Verifies notices for this unit now; the good ones, and (id, code) of the refused.

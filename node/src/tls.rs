@@ -113,8 +113,13 @@ impl TlsMaterial {
     }
 
     /// The root and the CRLs of `tls`, kept current while running.
-    pub fn live_trust(&self, tls: &TlsSection) -> anyhow::Result<crate::trust::LiveTrust> {
-        crate::trust::LiveTrust::load(self.root.clone(), tls)
+    /// `installed` is the directory CRLs from `trust` notices go to (`<data_dir>/crls`).
+    pub fn live_trust(
+        &self,
+        tls: &TlsSection,
+        installed: Option<&std::path::Path>,
+    ) -> anyhow::Result<crate::trust::LiveTrust> {
+        crate::trust::LiveTrust::load(self.root.clone(), tls, installed)
     }
 
     /// Server side of mutual TLS whose client certificates are checked against `live`'s

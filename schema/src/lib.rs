@@ -31,9 +31,9 @@ pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
 pub use jws::{CompactJws, Signer, Trust};
 pub use notice::{
-    Addressee, Notice, NoticeBody, NoticeContent, NoticeId, NoticeKind, NoticePage, Review,
-    Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON,
-    TYP_NOTICE,
+    Addressee, DerBase64, Notice, NoticeBody, NoticeContent, NoticeId, NoticeKind, NoticePage,
+    Review, TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_DER_BYTES, MAX_NOTICE_BYTES,
+    MAX_NOTICE_PAGE, MAX_REASON, TYP_NOTICE,
 };
 pub use payload::*;
 pub use period::ReportingPeriod;

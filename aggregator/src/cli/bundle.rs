@@ -37,7 +37,8 @@ pub fn import_bundle(args: ImportBundleArgs) -> anyhow::Result<()> {
         .to_vec();
     let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
     let relay = crate::relay::Relay::open(&settings)?;
-    let live = std::sync::Arc::new(tls.live_trust(&settings.tls)?);
+    let installed = node::trust::installed_dir(&settings.node.data_dir);
+    let live = std::sync::Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
     let ingest = Ingest::new(&settings, tls.signer()?, live, pool, relay.clone(), rules);
     let size = std::fs::metadata(&args.input)
         .with_context(|| format!("cannot read {}", args.input.display()))?

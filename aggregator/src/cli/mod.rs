@@ -11,6 +11,7 @@ pub mod gen;
 pub mod init;
 pub mod inspection;
 pub mod plan;
+pub mod publish;
 pub mod registry;
 pub mod remind;
 pub mod run;

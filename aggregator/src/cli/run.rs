@@ -42,7 +42,8 @@ pub fn status(args: ConfigArg) -> anyhow::Result<()> {
     println!("Đơn vị / unit: {} {}", settings.unit.id, settings.unit.name);
     println!("Cơ sở dữ liệu / database: {}", url.redacted());
     let tls = node::tls::TlsMaterial::load(&settings.tls)?;
-    let crls = tls.live_trust(&settings.tls)?.status();
+    let installed = node::trust::installed_dir(&settings.node.data_dir);
+    let crls = tls.live_trust(&settings.tls, Some(&installed))?.status();
     crls.lines().iter().for_each(|l| println!("{l}"));
     let reports: i64 = counts.iter().map(|c| c.reports).sum();
     let versions: i64 = counts.iter().map(|c| c.versions).sum();

@@ -50,7 +50,9 @@ pub struct CrlStatus {
 
 pub struct LiveTrust {
     root: CertificateDer<'static>,
-    source: Option<PathBuf>,
+    /// `[tls] crl`, then the directory of CRLs installed from trust notices.
+    sources: Vec<PathBuf>,
+    installed: Option<PathBuf>,
     interval_secs: i64,
     policy: CrlStalePolicy,
     state: RwLock<State>,
@@ -63,7 +65,7 @@ pub struct LiveTrust {
 impl std::fmt::Debug for LiveTrust {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LiveTrust")
-            .field("source", &self.source)
+            .field("sources", &self.sources)
             .finish_non_exhaustive()
     }
 }
@@ -91,21 +93,33 @@ pub fn crl_files(source: &Path) -> anyhow::Result<Vec<PathBuf>> {
 pub fn load_all(
     source: Option<&Path>,
 ) -> anyhow::Result<Vec<CertificateRevocationListDer<'static>>> {
-    let Some(source) = source else {
-        return Ok(Vec::new());
-    };
+    let sources: Vec<PathBuf> = source.into_iter().map(Path::to_path_buf).collect();
+    load_sources(&sources, None)
+}
+
+/// Every CRL of every source; `optional` (the installed directory) may be missing.
+fn load_sources(
+    sources: &[PathBuf],
+    optional: Option<&Path>,
+) -> anyhow::Result<Vec<CertificateRevocationListDer<'static>>> {
     let mut out = Vec::new();
-    for f in crl_files(source)? {
-        out.extend(load_crls(&f)?);
+    for source in sources {
+        if Some(source.as_path()) == optional && !source.exists() {
+            continue;
+        }
+        for f in crl_files(source)? {
+            out.extend(load_crls(&f)?);
+        }
     }
     Ok(out)
 }
 
-fn stamps(source: Option<&Path>) -> Vec<Stamp> {
-    let files = source
-        .map(crl_files)
-        .and_then(Result::ok)
-        .unwrap_or_default();
+fn stamps(sources: &[PathBuf]) -> Vec<Stamp> {
+    let files: Vec<PathBuf> = sources
+        .iter()
+        .filter(|s| s.exists())
+        .flat_map(|s| crl_files(s).unwrap_or_default())
+        .collect();
     files
         .into_iter()
         .map(|p| {
@@ -160,10 +174,20 @@ fn build(
 }
 
 impl LiveTrust {
-    /// Reads the root and the CRLs of `tls` now.
-    pub fn load(root: CertificateDer<'static>, tls: &TlsSection) -> anyhow::Result<Self> {
-        let source = tls.crl.clone();
-        let crls = load_all(source.as_deref())?;
+    /// Reads the root and the CRLs of `tls` now, and those installed in `installed` (the
+    /// directory `trust` notices write to; see [`installed_dir`]).
+    pub fn load(
+        root: CertificateDer<'static>,
+        tls: &TlsSection,
+        installed: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let sources: Vec<PathBuf> = tls
+            .crl
+            .iter()
+            .cloned()
+            .chain(installed.map(Path::to_path_buf))
+            .collect();
+        let crls = load_sources(&sources, installed)?;
         let Built {
             trust,
             verifier,
@@ -178,11 +202,12 @@ impl LiveTrust {
                 trust,
                 verifier,
                 crls: summaries,
-                stamps: stamps(source.as_deref()),
+                stamps: stamps(&sources),
                 loaded_at: Utc::now(),
                 error: None,
             }),
-            source,
+            installed: installed.map(Path::to_path_buf),
+            sources,
             looked: AtomicI64::new(Utc::now().timestamp()),
             reloading: Mutex::new(()),
             hints,
@@ -257,11 +282,11 @@ impl LiveTrust {
 
     /// Reads the CRL files again if any changed; true when a new set is in use.
     pub fn reload(&self) -> anyhow::Result<bool> {
-        let now = stamps(self.source.as_deref());
+        let now = stamps(&self.sources);
         if now == read(&self.state).stamps {
             return Ok(false);
         }
-        let crls = load_all(self.source.as_deref())?;
+        let crls = load_sources(&self.sources, self.installed.as_deref())?;
         let Built {
             trust,
             verifier,
@@ -390,3 +415,40 @@ impl ClientCertVerifier for LiveClientVerifier {
 
 #[cfg(test)]
 mod tests;
+
+/// Where a node or aggregator keeps the CRLs that came down as `trust` notices.
+pub fn installed_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("crls")
+}
+
+/// Installs CRLs (DER) into `dir`, one file per issuing CA (named by the issuer's digest), each
+/// only if it is newer (by this-update) than the one there; written to a temporary name and
+/// renamed, so a reader never sees half a file. Returns how many were installed.
+pub fn install_crls(dir: &Path, crls: &[Vec<u8>]) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut n = 0;
+    for der in crls {
+        let new = crl_summary(der).map_err(|e| anyhow!("a CRL in a trust notice: {e}"))?;
+        let name = schema::Digest::of(new.issuer.as_bytes()).to_string();
+        let path = dir.join(format!(
+            "{}.crl",
+            &name["sha256:".len().."sha256:".len() + 16]
+        ));
+        let older = match load_crls(&path) {
+            Ok(old) => old
+                .first()
+                .and_then(|c| crl_summary(c).ok())
+                .is_none_or(|o| o.this_update < new.this_update),
+            Err(_) => true,
+        };
+        if older {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, config::pki::keyfile::pem("X509 CRL", der))
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -56,7 +56,7 @@ fn live(p: &Pki, interval: u64, stale: CrlStalePolicy) -> LiveTrust {
     tls.crl_reload_secs = interval;
     tls.crl_stale = stale;
     let root = load_certs(&p.root.cert_path()).unwrap().remove(0);
-    LiveTrust::load(root, &tls).unwrap()
+    LiveTrust::load(root, &tls, None).unwrap()
 }
 
 fn leaf_chain(ca: &CaDir, unit: &str, dir: &Path) -> (Vec<Vec<u8>>, Serial) {

@@ -15,6 +15,7 @@
 
 mod addressee;
 mod review;
+mod trust;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -27,6 +28,7 @@ use serde_json::Value;
 
 pub use addressee::{Addressee, MAX_ADDRESSEES};
 pub use review::{Review, Verdict, MAX_REASON};
+pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
 
 use crate::canonical::to_canonical;
 use crate::envelope::{countersign_payload, verify_countersignatures};
@@ -52,6 +54,7 @@ pub struct NoticeKind(String);
 
 impl NoticeKind {
     pub const REVIEW: &'static str = "review";
+    pub const TRUST: &'static str = "trust";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let ok = (1..=32).contains(&raw.len())
@@ -103,7 +106,7 @@ impl JsonSchema for NoticeKind {
         json_schema!({
             "type": "string",
             "pattern": "^[a-z][a-z_]{0,31}$",
-            "description": "review; request, directive, trust and rule_pack are reserved"
+            "description": "review, trust; request, directive and rule_pack are reserved"
         })
     }
 }
@@ -128,6 +131,8 @@ pub struct NoticeBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoticeContent {
     Review(Review),
+    /// CRLs to install.
+    Trust(TrustUpdate),
     /// A kind this version does not know: stored and relayed, not applied.
     Unknown(NoticeKind),
 }
@@ -150,10 +155,14 @@ impl NoticeBody {
 
     /// The payload decoded for a known kind.
     pub fn content(&self) -> Result<NoticeContent, FieldErrors> {
+        let bytes = serde_json::to_vec(&self.payload).expect("a JSON value encodes");
+        if self.kind.as_str() == NoticeKind::TRUST {
+            let t: TrustUpdate = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
+            return Ok(NoticeContent::Trust(t));
+        }
         if self.kind.as_str() != NoticeKind::REVIEW {
             return Ok(NoticeContent::Unknown(self.kind.clone()));
         }
-        let bytes = serde_json::to_vec(&self.payload).expect("a JSON value encodes");
         let r: Review = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
         r.validate()?;
         if self.addressee

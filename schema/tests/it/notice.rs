@@ -268,3 +268,41 @@ proptest! {
         prop_assert_eq!(round, a);
     }
 }
+
+#[test]
+fn a_trust_notice_carries_crls_and_refuses_what_is_not_der() {
+    let mut fed = Federation::new();
+    let province = fed.ca75.leaf("75");
+    let crl = fed.ca75.crl(&[7]);
+    let body = |payload: serde_json::Value| NoticeBody {
+        protocol: Protocol::V1,
+        notice_id: NoticeId::random(),
+        issuer: province.unit.clone(),
+        addressee: Addressee::Subtree { root: unit("75") },
+        issued_at: at("2026-12-08T10:00:00+07:00"),
+        kind: NoticeKind::parse(NoticeKind::TRUST).unwrap(),
+        payload,
+    };
+    let good = serde_json::to_value(TrustUpdate {
+        crls: BoundedVec::parse(vec![DerBase64::of(&crl)]).unwrap(),
+    })
+    .unwrap();
+    let n = Notice::sign(body(good), &province.signer()).unwrap();
+    let v = n
+        .verify_for(&fed.trust(), unix(NOW), &unit(COMMUNE))
+        .unwrap();
+    let NoticeContent::Trust(t) = v.content else {
+        panic!("not a trust notice")
+    };
+    assert_eq!(t.crls.as_slice()[0].der(), crl);
+    for bad in [
+        serde_json::json!({"crls": ["not base64!"]}),
+        serde_json::json!({"crls": [""]}),
+        serde_json::json!({"crl": []}),
+    ] {
+        assert!(
+            Notice::sign(body(bad.clone()), &province.signer()).is_err(),
+            "{bad}"
+        );
+    }
+}

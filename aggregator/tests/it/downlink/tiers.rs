@@ -212,3 +212,60 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
         Some(env.body.report_id.as_str())
     );
 }
+
+/// A revocation in Đồng Nai, published by the nation as a `trust` notice, makes Hồ Chí Minh
+/// City's aggregator (which reads only its own CA's CRL file) refuse the revoked certificate
+/// too, within one pull and one reload interval, without a restart.
+#[test]
+fn a_revocation_published_by_the_nation_reaches_another_province() {
+    use config::pki::{RevokeReason, Serial};
+    let fed = Federation::new();
+    let national = fed.national();
+    let hcm = fed.aggregator_for(
+        "79",
+        &format!("https://127.0.0.1:{}/", national.port),
+        1 << 20,
+    );
+    let (_, stolen) = fed.leaf(UNIT);
+    let rt = runtime();
+    let knock = || {
+        let c = crate::support::federation::client(&stolen, true);
+        rt.block_on(async {
+            match c.get(hcm.url("/api/v1/notices")).send().await {
+                Err(_) => 0,
+                Ok(r) => r.status().as_u16(),
+            }
+        })
+    };
+    assert_eq!(
+        knock(),
+        403,
+        "before: past the handshake, outside 79's subtree"
+    );
+
+    let serial = Serial::of_cert_file(&stolen.cert_chain).unwrap();
+    fed.ca75
+        .revoke(&serial, RevokeReason::KeyCompromise)
+        .unwrap();
+    fed.ca75.write_crl().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args(["publish-crl", "--config"])
+        .arg(&national.config)
+        .arg("--crl")
+        .arg(fed.ca75.crl_path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let page = press_pull(&rt, &hcm, "/bao-cao-da-gui");
+    assert!(!page.contains("Chưa kết nối"), "{page}");
+    crate::support::wait_until(
+        std::time::Duration::from_secs(10),
+        "79 to refuse the revoked certificate",
+        || knock() == 0,
+    );
+}
