@@ -39,7 +39,8 @@ fn relay_cert(fed: &Federation) -> (std::path::PathBuf, std::path::PathBuf) {
             Overwrite::Refuse,
         )
         .unwrap();
-    let key = ms::openssl_key(&leaf.key);
+    // The product's key file as it is: PKCS#8 v1, which Python's ssl (OpenSSL 3.0) reads.
+    let key = leaf.key.clone();
     (leaf.chain, key)
 }
 

@@ -60,36 +60,6 @@ async def main():
 asyncio.run(main())
 "#;
 
-/// A copy of an Ed25519 key in PKCS#8 v1, which OpenSSL 3.0 (Python's `ssl` on Debian 12)
-/// reads: `config::pki` writes v2 (with the public key), which it refuses.
-pub fn openssl_key(key: &Path) -> PathBuf {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let pem = std::fs::read_to_string(key).unwrap();
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = b64.decode(body).unwrap();
-    // SEQ { INTEGER 1, SEQ { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) }, [1] … }
-    const V2: &str = "3051020101300506032b657004220420";
-    const V1: &str = "302e020100300506032b657004220420";
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-    assert_eq!(hex(&der[..16]), V2, "an Ed25519 PKCS#8 v2 key");
-    let mut v1: Vec<u8> = (0..V1.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&V1[i..i + 2], 16).unwrap())
-        .collect();
-    v1.extend_from_slice(&der[16..48]);
-    let out = key.with_extension("v1.pem");
-    std::fs::write(
-        &out,
-        format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            b64.encode(v1)
-        ),
-    )
-    .unwrap();
-    out
-}
-
 /// A running aiosmtpd storing what it receives in a maildir.
 pub struct Smtp {
     child: Child,
