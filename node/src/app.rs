@@ -60,13 +60,13 @@ impl Node {
             ));
         }
         let rules = load_rules(settings.node.rules_dir.as_deref())?;
+        let installed = crate::trust::installed_dir(&settings.node.data_dir);
+        let trust = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
         let links = settings
             .upstream
             .iter()
-            .map(|l| Upstream::new(l, &tls))
+            .map(|l| Upstream::new(l, &tls, trust.clone()))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let installed = crate::trust::installed_dir(&settings.node.data_dir);
-        let trust = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
         let puller = Puller::new(
             pool.clone(),
             settings.unit.id.clone(),

@@ -122,6 +122,19 @@ impl TlsMaterial {
         crate::trust::LiveTrust::load(self.root.clone(), tls, installed)
     }
 
+    /// Client side of mutual TLS whose check of the parent's certificate uses `live`'s
+    /// current CRLs.
+    pub fn client_config_live(
+        &self,
+        live: Arc<crate::trust::LiveTrust>,
+    ) -> anyhow::Result<rustls::ClientConfig> {
+        rustls::ClientConfig::builder()
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(crate::trust::LiveServerVerifier(live)))
+            .with_client_auth_cert(self.chain.clone(), self.key.clone_key())
+            .context("the client certificate and key do not fit together")
+    }
+
     /// Server side of mutual TLS whose client certificates are checked against `live`'s
     /// current CRLs (a revocation takes effect without a restart).
     pub fn server_config_live(

@@ -53,10 +53,15 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    pub fn new(link: &UpstreamLink, tls: &TlsMaterial) -> anyhow::Result<Self> {
+    /// `live` checks the parent's certificate against the current CRLs (see `crate::trust`).
+    pub fn new(
+        link: &UpstreamLink,
+        tls: &TlsMaterial,
+        live: std::sync::Arc<crate::trust::LiveTrust>,
+    ) -> anyhow::Result<Self> {
         let timeout = Duration::from_secs(link.timeout_secs.unwrap_or(30));
         let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls.client_config()?)
+            .tls_backend_preconfigured(tls.client_config_live(live)?)
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_max_idle_per_host(4)

@@ -18,6 +18,8 @@ use anyhow::{anyhow, Context as _};
 use chrono::{DateTime, Utc};
 use config::pki::{crl_summary, load_crls, CrlSummary};
 use config::settings::{CrlStalePolicy, TlsSection};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
@@ -30,6 +32,8 @@ type Stamp = (PathBuf, Option<SystemTime>, u64);
 struct State {
     trust: Arc<Trust>,
     verifier: Arc<dyn ClientCertVerifier>,
+    /// The check of a parent's server certificate.
+    server: Arc<WebPkiServerVerifier>,
     crls: Vec<CrlSummary>,
     stamps: Vec<Stamp>,
     loaded_at: DateTime<Utc>,
@@ -137,6 +141,7 @@ fn stamps(sources: &[PathBuf]) -> Vec<Stamp> {
 struct Built {
     trust: Arc<Trust>,
     verifier: Arc<dyn ClientCertVerifier>,
+    server: Arc<WebPkiServerVerifier>,
     crls: Vec<CrlSummary>,
 }
 
@@ -157,18 +162,27 @@ fn build(
     roots
         .add(root.clone())
         .context("the trust root is not a usable CA certificate")?;
-    let mut builder = WebPkiClientVerifier::builder(Arc::new(roots))
+    let roots = Arc::new(roots);
+    let mut server = WebPkiServerVerifier::builder(roots.clone())
+        .with_crls(crls.clone())
+        .allow_unknown_revocation_status();
+    let mut builder = WebPkiClientVerifier::builder(roots)
         .with_crls(crls)
         .allow_unknown_revocation_status();
     if policy == CrlStalePolicy::Refuse {
         builder = builder.enforce_revocation_expiration();
+        server = server.enforce_revocation_expiration();
     }
+    let server = server
+        .build()
+        .context("cannot build the server certificate verifier")?;
     let verifier = builder
         .build()
         .context("cannot build the client certificate verifier")?;
     Ok(Built {
         trust: Arc::new(trust),
         verifier,
+        server,
         crls: summaries,
     })
 }
@@ -191,6 +205,7 @@ impl LiveTrust {
         let Built {
             trust,
             verifier,
+            server,
             crls: summaries,
         } = build(&root, crls, tls.crl_stale)?;
         let hints = verifier.root_hint_subjects().to_vec();
@@ -201,6 +216,7 @@ impl LiveTrust {
             state: RwLock::new(State {
                 trust,
                 verifier,
+                server,
                 crls: summaries,
                 stamps: stamps(&sources),
                 loaded_at: Utc::now(),
@@ -290,6 +306,7 @@ impl LiveTrust {
         let Built {
             trust,
             verifier,
+            server,
             crls: summaries,
         } = build(&self.root, crls, self.policy)?;
         let revoked: usize = summaries.iter().map(|c| c.revoked).sum();
@@ -297,6 +314,7 @@ impl LiveTrust {
         *s = State {
             trust,
             verifier,
+            server,
             crls: summaries,
             stamps: now,
             loaded_at: Utc::now(),
@@ -304,6 +322,11 @@ impl LiveTrust {
         };
         tracing::info!(crls = s.crls.len(), revoked, "CRLs reloaded");
         Ok(true)
+    }
+
+    fn server_verifier(&self) -> Arc<WebPkiServerVerifier> {
+        self.look_if_due();
+        read(&self.state).server.clone()
     }
 
     fn verifier(&self) -> Arc<dyn ClientCertVerifier> {
@@ -395,7 +418,7 @@ impl ClientCertVerifier for LiveClientVerifier {
         message: &[u8],
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         self.0.verifier().verify_tls12_signature(message, cert, dss)
     }
 
@@ -404,7 +427,7 @@ impl ClientCertVerifier for LiveClientVerifier {
         message: &[u8],
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         self.0.verifier().verify_tls13_signature(message, cert, dss)
     }
 
@@ -415,6 +438,55 @@ impl ClientCertVerifier for LiveClientVerifier {
 
 #[cfg(test)]
 mod tests;
+
+/// The client's check of its parent's server certificate, always with the current CRLs.
+#[derive(Debug)]
+pub struct LiveServerVerifier(pub Arc<LiveTrust>);
+
+impl ServerCertVerifier for LiveServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &rustls_pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.0.server_verifier().verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0
+            .server_verifier()
+            .verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0
+            .server_verifier()
+            .verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.server_verifier().supported_verify_schemes()
+    }
+}
 
 /// Where a node or aggregator keeps the CRLs that came down as `trust` notices.
 pub fn installed_dir(data_dir: &Path) -> PathBuf {

@@ -16,7 +16,10 @@ fn node_with_crl(fed: &Federation, port: u16) -> Installation {
     let crl = fed.ca75.crl_path();
     let toml = toml.replacen(
         "\n[[upstream]]",
-        &format!("crl = \"{}\"\n\n[[upstream]]", crl.display()),
+        &format!(
+            "crl = \"{}\"\ncrl_reload_secs = 1\n\n[[upstream]]",
+            crl.display()
+        ),
         1,
     );
     std::fs::write(&inst.config, toml).unwrap();
@@ -209,4 +212,51 @@ fn a_node_offline_for_a_week_catches_up_from_its_cursor() {
         0,
         "nothing twice"
     );
+}
+
+/// When the province's own certificate is revoked, the node refuses what it signs from then
+/// on (notices, receipts) within the reload interval, without a restart; new connections to it
+/// fail at the handshake (an open keep-alive connection is not handshaken again, but nothing
+/// that comes over it is accepted unsigned).
+#[test]
+fn a_node_refuses_what_a_revoked_parent_signs() {
+    let fed = Federation::new();
+    let agg = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
+    let province = signer_of(&agg);
+    let inst = node_with_crl(&fed, agg.port);
+    let node = inst.open();
+    let rt = runtime();
+    publish(
+        &agg,
+        &directive(&province, Addressee::Unit { unit: unit(UNIT) }, 1),
+    );
+    assert_eq!(rt.block_on(node.pusher.pull_once()).stored, 1);
+    let chain = AggregatorSettings::load_from(&agg.config, std::iter::empty())
+        .unwrap()
+        .tls
+        .cert_chain;
+    let serial = Serial::of_cert_file(&chain).unwrap();
+    fed.ca75
+        .revoke(&serial, RevokeReason::KeyCompromise)
+        .unwrap();
+    fed.ca75.write_crl().unwrap();
+    let mut n = 1;
+    crate::support::wait_until(
+        std::time::Duration::from_secs(10),
+        "the node to refuse the revoked parent's notice",
+        || {
+            n += 1;
+            publish(
+                &agg,
+                &directive(&province, Addressee::Unit { unit: unit(UNIT) }, n),
+            );
+            let r = rt.block_on(node.pusher.pull_once());
+            r.refused > 0 || r.failed > 0
+        },
+    );
+    // A new connection (a restarted node) fails at the handshake: the parent's certificate is
+    // checked against the CRLs too.
+    let restarted = inst.open();
+    let r = rt.block_on(restarted.pusher.pull_once());
+    assert_eq!((r.failed, r.stored), (1, 0), "{r:?}");
 }
