@@ -39,8 +39,9 @@ use crate::{
 };
 
 pub const TYP_NOTICE: &str = "bmnn-notice";
-/// Largest encoded notice any endpoint or bundle accepts (room for a rule pack).
-pub const MAX_NOTICE_BYTES: usize = 4 * 1024 * 1024;
+/// Largest encoded notice any endpoint or bundle accepts (room for a rule pack, or a CRL of
+/// 50,000 entries in base64).
+pub const MAX_NOTICE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A notice's id: a lowercase UUID, like a report id.
 pub type NoticeId = ReportId;

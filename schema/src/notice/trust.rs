@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BoundedVec, FieldError};
 
-/// Largest DER object carried, in bytes (a CRL of ~50,000 entries).
-pub const MAX_DER_BYTES: usize = 2 * 1024 * 1024;
+/// Largest DER object carried, in bytes (a CRL of 50,000 entries is 2.6 MB).
+pub const MAX_DER_BYTES: usize = 4 * 1024 * 1024;
 
 /// A DER object in standard base64.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
