@@ -4,7 +4,9 @@
 //! addressed to the child or a unit under it, in sequence order, each exactly as stored
 //! (countersigned here if it came from above), and the cursor to ask with next. A cursor
 //! beyond every notice given out is refused with `cursor_ahead`, so a child whose parent was
-//! restored from an older backup notices it and starts again from 0.
+//! restored from an older backup notices it and starts again from 0. The client's
+//! certificate is checked again against the current CRLs on every pull, so a connection opened
+//! before a revocation pulls nothing after it.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use schema::{UnitId, MAX_NOTICE_PAGE};
@@ -50,6 +52,13 @@ pub async fn pull(
             receiver: ingest.unit.clone(),
         });
     }
+    // A keep-alive connection may outlive a revocation: check the chain against the CRLs of now.
+    let chain = Peer::chain(&req).unwrap_or_default();
+    ingest
+        .trust
+        .current()
+        .verify_certificate(&chain, schema::UnixTime::now())
+        .map_err(IngestError::Verify)?;
     let ingest = ingest.into_inner();
     let body = web::block(move || ingest.notices_for(&peer, after))
         .await

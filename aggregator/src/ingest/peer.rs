@@ -15,10 +15,20 @@ use schema::UnitId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peer(pub Result<UnitId, String>);
 
+/// The client's certificate chain (DER, leaf first), kept to check it again against the
+/// current CRLs on a connection that outlives a revocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerChain(pub Vec<Vec<u8>>);
+
 impl Peer {
     /// The peer of the connection `req` arrived on; `None` outside TLS.
     pub fn of(req: &HttpRequest) -> Option<UnitId> {
         req.conn_data::<Peer>().and_then(|p| p.0.clone().ok())
+    }
+
+    /// The certificate chain the peer presented at the handshake.
+    pub fn chain(req: &HttpRequest) -> Option<Vec<Vec<u8>>> {
+        req.conn_data::<PeerChain>().map(|c| c.0.clone())
     }
 }
 
@@ -32,5 +42,8 @@ pub fn on_connect(conn: &dyn Any, ext: &mut Extensions) {
         None => Err("no client certificate".to_string()),
         Some(leaf) => schema::cert_unit_id(leaf).map_err(|e| e.to_string()),
     };
+    if let Some(chain) = session.peer_certificates() {
+        ext.insert(PeerChain(chain.iter().map(|c| c.to_vec()).collect()));
+    }
     ext.insert(Peer(peer));
 }

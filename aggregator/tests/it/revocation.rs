@@ -60,6 +60,13 @@ fn a_revoked_node_is_refused_by_the_running_aggregator_without_a_restart() {
     );
     assert_eq!(answer.0, 403, "{}", answer.1);
     assert!(answer.1.contains("\"revoked\""), "{}", answer.1);
+    // Nor can it pull notices over the connection it still holds.
+    let pulled = rt.block_on(async {
+        let r = open.get(agg.url("/api/v1/notices")).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    });
+    assert_eq!(pulled.0, 403, "{}", pulled.1);
+    assert!(pulled.1.contains("\"revoked\""), "{}", pulled.1);
     // From now on nothing more is stored, and a new connection does not get past the handshake.
     let stored = agg.stored();
     assert_eq!(send(&open).0, 403);

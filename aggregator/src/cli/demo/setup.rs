@@ -7,7 +7,8 @@
 //! <dir>/pki/root/                 national root CA (in production it is kept offline)
 //! <dir>/pki/VN, pki/75, pki/42    intermediate CAs
 //! <dir>/pki/certs/                leaves: aggregator-VN.*, aggregator-75.*, node-75.26041.* …
-//! <dir>/pki/crl.pem               every CA's CRL
+//! <dir>/pki/crls/                every CA's CRL, as links to <ca>/crl.pem: `pki revoke`
+//!                                 rewrites one and the running demo picks it up
 //! <dir>/aggregator-<unit>.toml    each aggregator (data in <dir>/aggregator-<unit>/data)
 //! <dir>/node-<unit>/node.toml     each node (data in <dir>/node-<unit>/data)
 //! ```
@@ -117,13 +118,7 @@ pub fn prepare(dir: &Path, port_base: u16) -> anyhow::Result<Site> {
         crls.push(ca.crl_path());
         cas.push((id, ca));
     }
-    let crls = crls
-        .iter()
-        .map(std::fs::read_to_string)
-        .collect::<Result<Vec<_>, _>>()
-        .context("cannot read the CRLs")?
-        .concat();
-    std::fs::write(pki.join("crl.pem"), crls).context("cannot write pki/crl.pem")?;
+    link_crls(&pki.join("crls"), &crls)?;
     let ca_of = |id: &UnitId| -> &CaDir {
         let province = id.as_str().split(['.', '/']).next().unwrap_or("VN");
         cas.iter()
@@ -255,6 +250,25 @@ pub fn lower_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// `dir/<ca>.pem` → `<ca dir>/crl.pem` for every CA: the demo's `[tls] crl` directory. A link,
+/// not a copy, so `pki revoke`/`pki crl` on a CA takes effect in the running demo.
+fn link_crls(dir: &Path, crls: &[PathBuf]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for crl in crls {
+        let ca = crl
+            .parent()
+            .and_then(Path::file_name)
+            .context("a CA directory")?;
+        let link = dir.join(Path::new(ca).with_extension("pem"));
+        if link.symlink_metadata().is_ok() {
+            std::fs::remove_file(&link)?;
+        }
+        std::os::unix::fs::symlink(crl.canonicalize()?, &link)
+            .with_context(|| format!("cannot link {}", link.display()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ listen = "127.0.0.1:{ui}"
 cert_chain = {chain}
 key = {key}
 trust_root = "pki/root/root.crt.pem"
-crl = "pki/crl.pem"
+crl = "pki/crls"
 {upstream}
 [server]
 listen = "127.0.0.1:{port}"
@@ -94,7 +94,7 @@ listen = "127.0.0.1:{port}"
 cert_chain = {chain}
 key = {key}
 trust_root = "../pki/root/root.crt.pem"
-crl = "../pki/crl.pem"
+crl = "../pki/crls"
 
 [[upstream]]
 name = {upstream}
