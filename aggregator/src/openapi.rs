@@ -151,7 +151,11 @@ const SUBMISSION_ERRORS: &[(u16, &str)] = &[
 /// The error responses of `GET /api/v1/notices`.
 const NOTICE_ERRORS: &[(u16, &str)] = &[
     (400, "`after` is not a cursor: fix the request."),
-    (403, "The TLS client is not a unit below this aggregator."),
+    (
+        403,
+        "The TLS client is not a unit below this aggregator, or its certificate was revoked \
+         since the connection was opened (`revoked`).",
+    ),
     (
         409,
         "The cursor is ahead of this aggregator: pull again from 0.",
