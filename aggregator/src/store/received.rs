@@ -67,7 +67,7 @@ pub fn versions(conn: &mut AnyConn, report_id: &str) -> QueryResult<Vec<Received
 }
 
 /// The latest `limit` stored versions, newest first, optionally of one kind and of one unit
-/// and the units below it (`unit` or `unit.…` or `unit/…`).
+/// and the units below it (`unit` or `unit.…` or `unit/…`; everything for `VN`).
 pub fn recent(
     conn: &mut AnyConn,
     kind: Option<&str>,
@@ -80,7 +80,8 @@ pub fn recent(
         if let Some(k) = kind {
             q = q.filter(received::kind.eq(k.to_string()));
         }
-        if let Some(u) = unit {
+        // Every unit is under the nation, whose id is not a prefix of theirs.
+        if let Some(u) = unit.filter(|u| *u != schema::UnitId::national().as_str()) {
             q = q.filter(
                 received::unit
                     .eq(u.to_string())

@@ -52,6 +52,16 @@ fn incident_reaches_the_nation_with_both_signatures_and_annual_reports_stay() {
         national.versions(ann.body.report_id.as_str()).is_empty(),
         "annual reports wait for consolidation"
     );
+    // The nation's pages look everything under VN up by area: the relayed incident is there
+    // (the national dashboard counted none when "under VN" was a prefix match on the id).
+    let under_vn = aggregator::store::received::recent(
+        &mut national.pool.get().unwrap(),
+        Some("incident_report"),
+        Some("VN"),
+        10,
+    )
+    .unwrap();
+    assert_eq!(under_vn.len(), 1);
 
     // The province holds the nation's receipt for what it relayed.
     let relay = province.relay_pool.clone().expect("the province relays");
