@@ -182,6 +182,43 @@ mod more {
         assert!(svg.contains("Thành phố Hồ Chí Minh") && svg.contains("60,0%"));
     }
 
+    /// The numbers an SVG writes as text (tick labels, point labels), in order.
+    fn numbers(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split_once("</text>")))
+            .map(|(text, _)| text.trim().to_string())
+            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .collect()
+    }
+
+    #[test]
+    fn count_axes_have_whole_ticks_each_once() {
+        // Two incidents in one year: the demo's national dashboard printed "0 0 1 1 2 2".
+        let one = TimeSeries {
+            labels: vec!["2026".into()],
+            lines: vec![("Số vụ lộ, mất bí mật nhà nước".into(), vec![2])],
+        };
+        let svg = incidents_over_time_svg("Vụ lộ, mất", &one, 1200, 700).unwrap();
+        let n = numbers(&svg);
+        assert!(n.iter().all(|t| !t.contains('.')), "{n:?}");
+        assert_eq!(n.iter().filter(|t| *t == "0").count(), 1, "{n:?}");
+        assert_eq!(n.iter().filter(|t| *t == "1").count(), 1, "{n:?}");
+        let mut few = std::collections::BTreeMap::new();
+        few.insert(
+            2026,
+            std::collections::BTreeMap::from([(schema::ViolationKind::NetworkedMachine, 1)]),
+        );
+        let svg = reports::charts::violations_by_year_svg("Vi phạm", &few, 1200, 700).unwrap();
+        let n = numbers(&svg);
+        assert!(n.iter().all(|t| !t.contains('.')), "{n:?}");
+        assert_eq!(n.iter().filter(|t| *t == "0").count(), 1, "{n:?}");
+        // Large counts keep about ten ticks.
+        let svg = incidents_over_time_svg("Vụ lộ, mất", &incidents(), 1200, 700).unwrap();
+        let ticks = numbers(&svg).len();
+        assert!(ticks >= 8, "{ticks}");
+    }
+
     #[test]
     fn empty_data_draws_a_notice_and_zero_size_is_an_error() {
         let svg = on_time_rate_svg("Tỷ lệ đúng hạn", &[], 800, 450).unwrap();

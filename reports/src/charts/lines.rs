@@ -56,7 +56,8 @@ where
                 String::new()
             }
         })
-        .y_label_formatter(&|y| format!("{:.0}", y))
+        .y_labels(super::count_labels(max as f64 * 1.2))
+        .y_label_formatter(&super::count_label)
         .y_desc(nfc(y_desc))
         .label_style((FONT, px(16.0, s)))
         .axis_desc_style((FONT, px(18.0, s)))

@@ -72,6 +72,22 @@ pub(crate) fn px(base: f64, s: f64) -> u32 {
     (base * s).round() as u32
 }
 
+/// How many labels a count axis from 0 to `top` gets: never more than one per whole number,
+/// so the ticks plotters picks are whole numbers (with 10 labels on 0..2.4 it picked 0.2
+/// steps, printed "0 0 1 1 2 2").
+pub(crate) fn count_labels(top: f64) -> usize {
+    (top.floor() as usize + 1).clamp(2, 10)
+}
+
+/// A count axis label: the whole number, nothing for a fractional tick.
+pub(crate) fn count_label(y: &f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        format!("{:.0}", y)
+    } else {
+        String::new()
+    }
+}
+
 pub(crate) fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }

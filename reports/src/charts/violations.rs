@@ -54,7 +54,10 @@ where
         .configure_mesh()
         .x_labels((last - first + 1) as usize)
         .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{:.0}", y))
+        .y_labels(super::count_labels(
+            max as f64 * (1.1 + 0.075 * kinds.len() as f64),
+        ))
+        .y_label_formatter(&super::count_label)
         .y_desc("Số vụ vi phạm")
         .label_style((FONT, px(16.0, s)))
         .axis_desc_style((FONT, px(18.0, s)))
