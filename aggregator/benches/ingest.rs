@@ -15,9 +15,8 @@ mod stages;
 mod support;
 
 use common::{drive, median, row, Run};
-use std::net::TcpListener;
 
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, HttpResponse};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, UnparsedPublicKey, ED25519};
 use node::tls::TlsMaterial;
 use support::federation::{client, Federation};
@@ -47,39 +46,17 @@ fn posts(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, round: usize) -
 /// the floor, also does the Ed25519 work every design must do per report: sign a receipt-sized
 /// message and verify a signature over the body.
 fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let config = tls.server_config().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let key = std::sync::Arc::new(ed25519_key());
-            let server = HttpServer::new(move || {
+    let key = std::sync::Arc::new(ed25519_key());
+    common::bare_server(tls.server_config().unwrap(), move |cfg| {
+        let key = key.clone();
+        cfg.route(
+            "/floor",
+            web::post().to(move |body: web::Bytes| {
                 let key = key.clone();
-                App::new()
-                    .app_data(web::PayloadConfig::new(8 << 20))
-                    .route(
-                        "/api/v1/submissions",
-                        web::post().to(|body: web::Bytes| async move {
-                            HttpResponse::Ok().body(format!("{}", body.len()))
-                        }),
-                    )
-                    .route(
-                        "/floor",
-                        web::post().to(move |body: web::Bytes| {
-                            let key = key.clone();
-                            async move { HttpResponse::Ok().body(floor_work(&key, &body)) }
-                        }),
-                    )
-            })
-            .listen_rustls_0_23(listener, config)
-            .unwrap()
-            .run();
-            tx.send(server.handle()).unwrap();
-            let _ = server.await;
-        })
-    });
-    (port, rx.recv().unwrap())
+                async move { HttpResponse::Ok().body(floor_work(&key, &body)) }
+            }),
+        );
+    })
 }
 
 fn ed25519_key() -> Ed25519KeyPair {

@@ -11,9 +11,6 @@ mod common;
 #[allow(dead_code)]
 mod support;
 
-use std::net::TcpListener;
-
-use actix_web::{web, App, HttpResponse, HttpServer};
 use common::{drive, median, row, Run};
 use node::tls::TlsMaterial;
 use schema::{Addressee, Notice, NoticeBody, NoticeId, NoticeKind, Protocol, Signer, UnitId};
@@ -25,41 +22,6 @@ const PER_CLIENT: usize = 250;
 const ROUNDS: usize = 3;
 const UNITS: usize = 5_000;
 const PER_UNIT: usize = 10;
-
-/// The bare endpoint: `GET /api/v1/notices` answers an empty page, `POST /api/v1/submissions`
-/// reads the body; same TLS server configuration as the aggregator.
-fn ceiling(tls: &TlsMaterial) -> (u16, actix_web::dev::ServerHandle) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let config = tls.server_config().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(|| {
-                App::new()
-                    .app_data(web::PayloadConfig::new(8 << 20))
-                    .route(
-                        "/api/v1/notices",
-                        web::get().to(|| async {
-                            HttpResponse::Ok().body(r#"{"more":false,"next":0,"notices":[]}"#)
-                        }),
-                    )
-                    .route(
-                        "/api/v1/submissions",
-                        web::post().to(|b: web::Bytes| async move {
-                            HttpResponse::Ok().body(format!("{}", b.len()))
-                        }),
-                    )
-            })
-            .listen_rustls_0_23(listener, config)
-            .unwrap()
-            .run();
-            tx.send(server.handle()).unwrap();
-            let _ = server.await;
-        })
-    });
-    (port, rx.recv().unwrap())
-}
 
 fn notice(issuer: &Signer, unit: &UnitId, n: usize) -> Notice {
     let body = NoticeBody {
@@ -136,7 +98,7 @@ fn main() {
         .map(|(c, u, _)| (c.clone(), u.clone()))
         .collect();
     let ids: Vec<UnitId> = clients.iter().map(|(_, u)| u.clone()).collect();
-    let (port, handle) = ceiling(&tls);
+    let (port, handle) = common::bare_server(tls.server_config().unwrap(), |_| {});
     let bare = format!("https://127.0.0.1:{port}");
     let ingest_ceiling = || {
         drive(

@@ -235,6 +235,19 @@ pub(crate) fn verify_countersignatures(
     Ok(relays)
 }
 
+/// `sigs` with `signer`'s countersignature over `digest` appended (up the tree or down it).
+pub(crate) fn countersigned(
+    sigs: &BoundedVec<CompactJws, 8>,
+    digest: &Digest,
+    signer: &Signer,
+) -> Result<BoundedVec<CompactJws, 8>, FieldError> {
+    let prior = sigs.as_slice();
+    let jws = signer.sign_detached(TYP_COUNTERSIGNATURE, &countersign_payload(digest, prior)?);
+    let mut all = prior.to_vec();
+    all.push(jws);
+    BoundedVec::parse(all).map_err(|e| e.under("signatures"))
+}
+
 /// What a countersignature signs: the canonical `{"digest": …, "prior": [signatures before]}`
 /// (the same for submissions going up and notices coming down).
 pub(crate) fn countersign_payload(
@@ -270,12 +283,7 @@ impl Envelope {
 
     /// Appends the relaying tier's countersignature.
     pub fn countersign(&mut self, signer: &Signer) -> Result<(), FieldError> {
-        let prior = self.signatures.as_slice();
-        let payload = countersign_payload(&self.digest(), prior)?;
-        let jws = signer.sign_detached(TYP_COUNTERSIGNATURE, &payload);
-        let mut all = prior.to_vec();
-        all.push(jws);
-        self.signatures = BoundedVec::parse(all).map_err(|e| e.under("signatures"))?;
+        self.signatures = countersigned(&self.signatures, &self.digest(), signer)?;
         Ok(())
     }
 

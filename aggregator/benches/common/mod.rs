@@ -2,7 +2,10 @@
 //! sending its requests one after the other, and the figures of a run (rate, p50 and p99
 //! latency, CPU per request, all processes of the run being this one).
 
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
+
+use actix_web::{web, App, HttpResponse, HttpServer};
 
 pub struct Run {
     /// Process CPU time (clients, TLS and server together) per request.
@@ -82,4 +85,44 @@ pub fn row(label: &str, run: &Run, top: &Run) -> String {
         run.cpu_us,
         run.rate / top.rate
     )
+}
+
+/// The bare endpoint the benches measure against: actix-web + rustls with `config` (the
+/// aggregator's own TLS configuration), `POST /api/v1/submissions` reading the body and
+/// answering its length, `GET /api/v1/notices` answering an empty page, plus `extra` routes.
+/// Runs on a thread of its own; its port and a handle to stop it.
+pub fn bare_server<F>(config: rustls::ServerConfig, extra: F) -> (u16, actix_web::dev::ServerHandle)
+where
+    F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = HttpServer::new(move || {
+                App::new()
+                    .app_data(web::PayloadConfig::new(8 << 20))
+                    .route(
+                        "/api/v1/submissions",
+                        web::post().to(|body: web::Bytes| async move {
+                            HttpResponse::Ok().body(format!("{}", body.len()))
+                        }),
+                    )
+                    .route(
+                        "/api/v1/notices",
+                        web::get().to(|| async {
+                            HttpResponse::Ok().body(r#"{"more":false,"next":0,"notices":[]}"#)
+                        }),
+                    )
+                    .configure(extra.clone())
+            })
+            .listen_rustls_0_23(listener, config)
+            .unwrap()
+            .run();
+            tx.send(server.handle()).unwrap();
+            let _ = server.await;
+        })
+    });
+    (port, rx.recv().unwrap())
 }

@@ -5,7 +5,6 @@
 //! approves; the committee sees "Đã nộp lại" and accepts; the node shows it. Then the nation
 //! returns Đồng Nai's consolidated report and the province sees the verdict and the reason.
 
-use std::process::Command;
 use std::time::Duration;
 
 use reqwest::Client;
@@ -15,7 +14,7 @@ use crate::demo::{
     TRAN_BIEN_UI,
 };
 use crate::support::browser::{self, submit, text};
-use crate::support::{runtime, wait_until};
+use crate::support::{run_aggregator, runtime, wait_until};
 
 const UNIT: &str = "75.26041";
 
@@ -163,16 +162,15 @@ fn e2e_a_returned_report_is_amended_and_a_returned_consolidated_report_is_seen()
     );
 
     // The nation returns Đồng Nai's consolidated report; the province sees it.
-    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
-        .args(["consolidate", "--period", "2026", "--send", "--config"])
-        .arg(demo.dir.join("aggregator-75.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let config = demo.dir.join("aggregator-75.toml");
+    run_aggregator([
+        "consolidate".as_ref(),
+        "--period".as_ref(),
+        "2026".as_ref(),
+        "--send".as_ref(),
+        "--config".as_ref(),
+        config.as_os_str(),
+    ]);
     let nation = demo.store("VN");
     let sent = aggregator::store::received::recent(
         &mut nation.get().unwrap(),

@@ -18,13 +18,19 @@ use anyhow::{anyhow, Context as _};
 use chrono::{DateTime, Utc};
 use config::pki::{crl_summary, load_crls, CrlSummary};
 use config::settings::{CrlStalePolicy, TlsSection};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::server::danger::ClientCertVerifier;
 use rustls::server::WebPkiClientVerifier;
-use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
-use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
+use rustls::{DistinguishedName, RootCertStore};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use schema::Trust;
+
+mod installed;
+mod status;
+mod verifiers;
+
+pub use installed::{install_crls, installed_dir};
+pub use verifiers::{LiveClientVerifier, LiveServerVerifier};
 
 /// One file's identity for change detection.
 type Stamp = (PathBuf, Option<SystemTime>, u64);
@@ -335,56 +341,6 @@ impl LiveTrust {
     }
 }
 
-impl CrlStatus {
-    /// Lines for `status` commands (bilingual).
-    pub fn lines(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "CRL / revocation lists: {} (nạp lúc / loaded {})",
-            self.crls.len(),
-            self.loaded_at.format("%Y-%m-%d %H:%M:%S UTC")
-        )];
-        for c in &self.crls {
-            let next = c
-                .next_update
-                .map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string());
-            out.push(format!(
-                "  {}: {} thu hồi / revoked, cập nhật tiếp / next update {next}",
-                c.issuer, c.revoked
-            ));
-        }
-        for issuer in &self.stale {
-            out.push(format!(
-                "  CẢNH BÁO / WARNING: CRL của {issuer} đã quá hạn cập nhật / is past its next update ({})",
-                match self.policy {
-                    CrlStalePolicy::Warn => "vẫn dùng bản cuối / still in use: crl_stale = \"warn\"",
-                    CrlStalePolicy::Refuse => "mọi chữ ký bị từ chối / every signature refused: crl_stale = \"refuse\"",
-                }
-            ));
-        }
-        if let Some(e) = &self.error {
-            out.push(format!(
-                "  LỖI / ERROR: lần nạp lại cuối thất bại / the last reload failed: {e}"
-            ));
-        }
-        out
-    }
-
-    /// The warning a web page shows, if any (Vietnamese).
-    pub fn warning_vi(&self) -> Option<String> {
-        (!self.stale.is_empty()).then(|| {
-            format!(
-                "Danh sách chứng thư bị thu hồi (CRL) của {} đã quá hạn cập nhật: đề nghị quản trị \
-                 viên cài bản mới ({}).",
-                self.stale.join(", "),
-                match self.policy {
-                    CrlStalePolicy::Warn => "hệ thống vẫn dùng bản cuối cùng",
-                    CrlStalePolicy::Refuse => "hệ thống đang từ chối mọi chữ ký cho đến khi có bản mới",
-                }
-            )
-        })
-    }
-}
-
 fn read(l: &RwLock<State>) -> std::sync::RwLockReadGuard<'_, State> {
     l.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -393,134 +349,5 @@ fn write(l: &RwLock<State>) -> std::sync::RwLockWriteGuard<'_, State> {
     l.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The TLS server's client-certificate check, always with the current CRLs.
-#[derive(Debug)]
-pub struct LiveClientVerifier(pub Arc<LiveTrust>);
-
-impl ClientCertVerifier for LiveClientVerifier {
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &self.0.hints
-    }
-
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        self.0
-            .verifier()
-            .verify_client_cert(end_entity, intermediates, now)
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verifier().verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verifier().verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.verifier().supported_verify_schemes()
-    }
-}
-
 #[cfg(test)]
 mod tests;
-
-/// The client's check of its parent's server certificate, always with the current CRLs.
-#[derive(Debug)]
-pub struct LiveServerVerifier(pub Arc<LiveTrust>);
-
-impl ServerCertVerifier for LiveServerVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &rustls_pki_types::ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.0.server_verifier().verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0
-            .server_verifier()
-            .verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0
-            .server_verifier()
-            .verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.server_verifier().supported_verify_schemes()
-    }
-}
-
-/// Where a node or aggregator keeps the CRLs that came down as `trust` notices.
-pub fn installed_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("crls")
-}
-
-/// Installs CRLs (DER) into `dir`, one file per issuing CA (named by the issuer's digest), each
-/// only if it is newer (by this-update) than the one there; written to a temporary name and
-/// renamed, so a reader never sees half a file. Returns how many were installed.
-pub fn install_crls(dir: &Path, crls: &[Vec<u8>]) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut n = 0;
-    for der in crls {
-        let new = crl_summary(der).map_err(|e| anyhow!("a CRL in a trust notice: {e}"))?;
-        let name = schema::Digest::of(new.issuer.as_bytes()).to_string();
-        let path = dir.join(format!(
-            "{}.crl",
-            &name["sha256:".len().."sha256:".len() + 16]
-        ));
-        let older = match load_crls(&path) {
-            Ok(old) => old
-                .first()
-                .and_then(|c| crl_summary(c).ok())
-                .is_none_or(|o| o.this_update < new.this_update),
-            Err(_) => true,
-        };
-        if older {
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, config::pki::keyfile::pem("X509 CRL", der))
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            n += 1;
-        }
-    }
-    Ok(n)
-}

@@ -31,12 +31,9 @@ pub use review::{Review, Verdict, MAX_REASON};
 pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
 
 use crate::canonical::to_canonical;
-use crate::envelope::{countersign_payload, verify_countersignatures};
+use crate::envelope::{countersigned, verify_countersignatures};
 use crate::jws::{CompactJws, Signer, Trust};
-use crate::{
-    BoundedVec, Digest, FieldError, FieldErrors, Protocol, ReportId, UnitId, VerifyError,
-    TYP_COUNTERSIGNATURE,
-};
+use crate::{BoundedVec, Digest, FieldError, FieldErrors, Protocol, ReportId, UnitId, VerifyError};
 
 pub const TYP_NOTICE: &str = "bmnn-notice";
 /// Largest encoded notice any endpoint or bundle accepts (room for a rule pack, or a CRL of
@@ -237,14 +234,7 @@ impl Notice {
 
     /// Appends the relaying tier's countersignature (a child aggregator passing it down).
     pub fn countersign(&mut self, signer: &Signer) -> Result<(), FieldError> {
-        let prior = self.signatures.as_slice();
-        let jws = signer.sign_detached(
-            TYP_COUNTERSIGNATURE,
-            &countersign_payload(&self.digest(), prior)?,
-        );
-        let mut all = prior.to_vec();
-        all.push(jws);
-        self.signatures = BoundedVec::parse(all).map_err(|e| e.under("signatures"))?;
+        self.signatures = countersigned(&self.signatures, &self.digest(), signer)?;
         Ok(())
     }
 

@@ -1,8 +1,6 @@
 //! Notices down two tiers (the nation's, relayed by Đồng Nai, countersigned) and through the
 //! USB path (a held report, its receipt bundle with the province's verdict).
 
-use std::process::Command;
-
 use node::db::users::Role;
 use schema::{encode, Classification, Verdict};
 
@@ -10,7 +8,7 @@ use super::*;
 use crate::support::browser;
 use crate::support::federation::Federation;
 use crate::support::report::annual;
-use crate::support::runtime;
+use crate::support::{run_aggregator, runtime};
 
 const PASSWORD: &str = "Mật-khẩu-đủ-dài-2026";
 
@@ -120,24 +118,19 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     .unwrap();
     std::fs::write(dir.join("usb-bundle.json"), encode(&exported.bundle)).unwrap();
 
-    let bin = env!("CARGO_BIN_EXE_bmnn-aggregator");
-    let out = Command::new(bin)
-        .arg("import-bundle")
-        .arg("--config")
-        .arg(&agg.config)
-        .arg("--in")
-        .arg(dir.join("usb-bundle.json"))
-        .arg("--out")
-        .arg(dir.join("usb-receipts.json"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (input, receipts) = (dir.join("usb-bundle.json"), dir.join("usb-receipts.json"));
+    let config = agg.config.as_os_str();
+    run_aggregator([
+        "import-bundle".as_ref(),
+        "--config".as_ref(),
+        config,
+        "--in".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        receipts.as_os_str(),
+    ]);
     assert_eq!(agg.versions(env.body.report_id.as_str()).len(), 1);
-    let bytes = std::fs::read(dir.join("usb-receipts.json")).unwrap();
+    let bytes = std::fs::read(&receipts).unwrap();
     let me = unit(UNIT);
     let imported = node::bundle::import_receipts(
         &mut node.pool.get().unwrap(),
@@ -167,19 +160,17 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
         reviewer_name: "Nguyễn Thị Hà".into(),
     };
     aggregator::review::decide(&mut agg.pool.get().unwrap(), &by, &d, false).unwrap();
-    let out = Command::new(bin)
-        .args(["notices-bundle", "--unit", UNIT, "--config"])
-        .arg(&agg.config)
-        .arg("--out")
-        .arg(dir.join("usb-notices.json"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(dir.join("usb-notices.json")).unwrap();
+    let notices = dir.join("usb-notices.json");
+    run_aggregator([
+        "notices-bundle".as_ref(),
+        "--unit".as_ref(),
+        UNIT.as_ref(),
+        "--config".as_ref(),
+        config,
+        "--out".as_ref(),
+        notices.as_os_str(),
+    ]);
+    let bytes = std::fs::read(&notices).unwrap();
     let mut tampered: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     tampered["notices"][0]["body"]["payload"]["reason"] = "Đã tiếp nhận.".into();
     let forged = node::bundle::import_receipts(
@@ -248,18 +239,14 @@ fn a_revocation_published_by_the_nation_reaches_another_province() {
         .revoke(&serial, RevokeReason::KeyCompromise)
         .unwrap();
     fed.ca75.write_crl().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
-        .args(["publish-crl", "--config"])
-        .arg(&national.config)
-        .arg("--crl")
-        .arg(fed.ca75.crl_path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let crl = fed.ca75.crl_path();
+    run_aggregator([
+        "publish-crl".as_ref(),
+        "--config".as_ref(),
+        national.config.as_os_str(),
+        "--crl".as_ref(),
+        crl.as_os_str(),
+    ]);
 
     let page = press_pull(&rt, &hcm, "/bao-cao-da-gui");
     assert!(!page.contains("Chưa kết nối"), "{page}");

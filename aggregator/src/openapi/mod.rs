@@ -13,122 +13,17 @@ use serde_json::{json, Map, Value};
 
 use crate::ingest::{NOTICES_PATH, SUBMISSIONS_PATH};
 
+mod codes;
+mod notices;
+use codes::ERROR_CODES;
+use notices::notices_path;
+
 /// Where the running aggregator serves this document.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
 /// Where the wire schema's references point, and where they point in this document.
 const DEFS_PREFIX: &str = "#/$defs/";
 const COMPONENTS_PREFIX: &str = "#/components/schemas/";
-
-/// One `error.code`: the statuses it comes with and what it means.
-struct ErrorCode {
-    code: &'static str,
-    statuses: &'static [u16],
-    meaning: &'static str,
-}
-
-/// Every code `IngestError::code()` gives, in the order of `aggregator::ingest::error`.
-const ERROR_CODES: &[ErrorCode] = &[
-    ErrorCode {
-        code: "malformed",
-        statuses: &[400, 403],
-        meaning: "The body is not an envelope as the contract says (400: bad JSON, a missing or \
-                  unknown field, the message names its path; 403: a signature header that \
-                  cannot be decoded).",
-    },
-    ErrorCode {
-        code: "too_large",
-        statuses: &[413],
-        meaning: "The body is larger than the aggregator's `[server] max_body_bytes` (at most \
-                  8 MiB).",
-    },
-    ErrorCode {
-        code: "untrusted_certificate",
-        statuses: &[403],
-        meaning: "A certificate chain in the envelope does not lead to the national root, or a \
-                  certificate on it was expired at the time of receipt.",
-    },
-    ErrorCode {
-        code: "revoked",
-        statuses: &[403],
-        meaning: "A certificate on a signature's chain is on a CRL.",
-    },
-    ErrorCode {
-        code: "bad_signature",
-        statuses: &[403],
-        meaning: "A signature does not match the content it covers.",
-    },
-    ErrorCode {
-        code: "wrong_signer",
-        statuses: &[403],
-        meaning: "The envelope is validly signed, but by a unit not allowed to sign it (not the \
-                  body's `unit`, or a countersigner not above it).",
-    },
-    ErrorCode {
-        code: "outside_subtree",
-        statuses: &[403],
-        meaning: "The reporting unit is not under this aggregator, or is the aggregator itself.",
-    },
-    ErrorCode {
-        code: "unknown_unit",
-        statuses: &[403],
-        meaning: "The aggregator has loaded its unit registry, and the registry does not have \
-                  the reporting unit under it on any day of the report's period.",
-    },
-    ErrorCode {
-        code: "wrong_peer",
-        statuses: &[403],
-        meaning: "The TLS client is neither the reporting unit nor a relay that countersigned \
-                  the envelope.",
-    },
-    ErrorCode {
-        code: "invalid_report",
-        statuses: &[422],
-        meaning: "The report's content is invalid (`Submission::validate`); `fields` lists \
-                  each problem as `{path, reason}`.",
-    },
-    ErrorCode {
-        code: "conflict",
-        statuses: &[409],
-        meaning: "Another version of the report id is stored (or the id belongs to another \
-                  unit) and this one's `supersedes` does not name the stored digest.",
-    },
-    ErrorCode {
-        code: "rate_limited",
-        statuses: &[429],
-        meaning: "The TLS client sent more submissions than its budget (`[server] \
-                  rate_per_second`, `rate_burst`); the node retries later.",
-    },
-    ErrorCode {
-        code: "bad_cursor",
-        statuses: &[400],
-        meaning: "`GET /api/v1/notices`: `after` is not a non-negative 63-bit integer, or \
-                  another parameter was given.",
-    },
-    ErrorCode {
-        code: "cursor_ahead",
-        statuses: &[409],
-        meaning: "`GET /api/v1/notices`: `after` is beyond the last notice this aggregator \
-                  gave out (its store is older than the child's cursor); the child pulls again \
-                  from 0 and stores each notice once by id.",
-    },
-    ErrorCode {
-        code: "not_found",
-        statuses: &[404],
-        meaning: "There is no endpoint at this path.",
-    },
-    ErrorCode {
-        code: "method_not_allowed",
-        statuses: &[405],
-        meaning: "The endpoint does not take this method.",
-    },
-    ErrorCode {
-        code: "internal",
-        statuses: &[500],
-        meaning: "The aggregator's fault (the details are only in its log); the node retries \
-                  later.",
-    },
-];
 
 /// The error responses of `POST /api/v1/submissions`: status, description. Whether the node
 /// retries follows `docs/protocol.md` §Transport (429 and 5xx: later; other 4xx: never).
@@ -147,57 +42,6 @@ const SUBMISSION_ERRORS: &[(u16, &str)] = &[
     (429, "Too many submissions from this client: retry later."),
     (500, "The aggregator failed: retry later."),
 ];
-
-/// The error responses of `GET /api/v1/notices`.
-const NOTICE_ERRORS: &[(u16, &str)] = &[
-    (400, "`after` is not a cursor: fix the request."),
-    (
-        403,
-        "The TLS client is not a unit below this aggregator, or its certificate was revoked \
-         since the connection was opened (`revoked`).",
-    ),
-    (
-        409,
-        "The cursor is ahead of this aggregator: pull again from 0.",
-    ),
-    (429, "Too many requests from this client: retry later."),
-    (500, "The aggregator failed: retry later."),
-];
-
-/// The path item of `GET /api/v1/notices`.
-fn notices_path() -> Value {
-    let mut responses = Map::new();
-    responses.insert(
-        "200".into(),
-        json!({
-            "description": "The notices after the cursor that concern the TLS client (addressed \
-                            to it or to a unit under it), at most 100, in this aggregator's \
-                            order, each as signed by its issuer and countersigned by every tier \
-                            that relayed it; `next` is the cursor to ask with next time, `more` \
-                            says whether to ask again at once. The child verifies each notice \
-                            against the national root, the CRLs and its own chain of parents, \
-                            stores it once by `notice_id`, then moves its cursor.",
-            "content": { "application/json": { "schema": schema_ref("NoticePage") } }
-        }),
-    );
-    for (status, description) in NOTICE_ERRORS {
-        responses.insert(status.to_string(), error_response(*status, description));
-    }
-    json!({
-        "get": {
-            "operationId": "pullNotices",
-            "summary": "Pull the notices after a cursor (the downlink).",
-            "parameters": [{
-                "name": "after",
-                "in": "query",
-                "required": false,
-                "description": "The `next` of the previous page; 0 or absent the first time.",
-                "schema": { "type": "integer", "minimum": 0, "maximum": i64::MAX }
-            }],
-            "responses": responses
-        }
-    })
-}
 
 /// The document, pretty-printed with a final newline.
 pub fn openapi_json() -> String {
