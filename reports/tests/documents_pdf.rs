@@ -1,6 +1,7 @@
 //! The DOCX as a person sees it: LibreOffice converts it to PDF and `pdftotext` reads the
 //! text back. Every header part of Decree 30 must come through with its diacritics intact.
-//! Needs `soffice` and `pdftotext` (see `.ci/run`); the test fails, never skips, without them.
+//! Needs `soffice` and `pdftotext` (`scripts/test` installs them and names them in
+//! `BMNN_SOFFICE` and `BMNN_PDFTOTEXT`); the test fails, never skips, without them.
 //! `BMNN_DOC_OUT=/tmp/dir cargo test -p reports --test documents_pdf` keeps the files.
 
 use std::io::Read as _;
@@ -14,14 +15,27 @@ use reports::report::{build_report, sample};
 use reports::table::{Cell, Table};
 use schema::Classification;
 
+/// What to run for `name`: the path in the environment variable `var` (set by `scripts/test`),
+/// else `name` on the PATH.
+fn tool(var: &str, name: &str) -> Command {
+    Command::new(std::env::var_os(var).unwrap_or_else(|| name.into()))
+}
+
 /// Runs `cmd`, killing it after `limit`; returns stdout or a clear error.
 fn run(mut cmd: Command, limit: Duration) -> Result<String, String> {
     let what = format!("{cmd:?}");
+    let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {what}: {e} (install libreoffice-writer-nogui and poppler-utils, see .ci/run)"))?;
+        .map_err(|e| {
+            format!(
+                "{program} is missing ({e}): run the tests with `scripts/test`, which installs it, or \
+                 `apt-get install --no-install-recommends libreoffice-writer-nogui poppler-utils \
+                 fonts-liberation2`"
+            )
+        })?;
     // Drain both pipes while waiting, or a chatty child blocks on a full pipe.
     let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
         std::thread::spawn(move || {
@@ -61,7 +75,7 @@ fn pdf_text(docx: &[u8], dir: &Path, name: &str) -> String {
     let file = dir.join(format!("{name}.docx"));
     std::fs::write(&file, docx).unwrap();
     let profile = dir.join(format!("lo-profile-{name}"));
-    let mut soffice = Command::new("soffice");
+    let mut soffice = tool("BMNN_SOFFICE", "soffice");
     soffice
         .arg(format!(
             "-env:UserInstallation=file://{}",
@@ -79,7 +93,7 @@ fn pdf_text(docx: &[u8], dir: &Path, name: &str) -> String {
     run(soffice, Duration::from_secs(120)).unwrap_or_else(|e| panic!("{e}"));
     let pdf = dir.join(format!("{name}.pdf"));
     assert!(pdf.exists(), "soffice wrote no PDF at {}", pdf.display());
-    let mut totext = Command::new("pdftotext");
+    let mut totext = tool("BMNN_PDFTOTEXT", "pdftotext");
     // Reading order, not `-layout`: poppler's layout mode drops some lines of two-column
     // tables.
     totext.arg(&pdf).arg("-");

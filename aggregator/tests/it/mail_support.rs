@@ -1,5 +1,5 @@
-//! Support for the mail tests: a real SMTP server (aiosmtpd, `pip install aiosmtpd`) on a
-//! free loopback port, plain, with STARTTLS or implicit TLS, optionally requiring a login;
+//! Support for the mail tests: a real SMTP server (aiosmtpd, which `scripts/test` installs
+//! and names in `BMNN_PYTHON`) on a free loopback port, plain, with STARTTLS or implicit TLS, optionally requiring a login;
 //! received messages parsed by Python's `email` package (an independent MIME parser); an
 //! aggregator for Đồng Nai with two agencies in its registry; and the `remind` command.
 
@@ -60,6 +60,26 @@ async def main():
 asyncio.run(main())
 "#;
 
+/// The Python that has aiosmtpd: `BMNN_PYTHON` (set by `scripts/test`), else `python3`.
+pub fn python() -> Command {
+    Command::new(std::env::var_os("BMNN_PYTHON").unwrap_or_else(|| "python3".into()))
+}
+
+/// Fails at once, saying what to install, when the Python has no aiosmtpd (it would otherwise
+/// show as a timeout waiting for the server to listen).
+fn require_aiosmtpd() {
+    let ok = python()
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "aiosmtpd (a real SMTP server for the mail tests) is missing: run the tests with \
+         `scripts/test`, which installs it, or `python3 -m pip install aiosmtpd`"
+    );
+}
+
 /// A running aiosmtpd storing what it receives in a maildir.
 pub struct Smtp {
     child: Child,
@@ -68,8 +88,9 @@ pub struct Smtp {
 
 impl Smtp {
     pub fn start(dir: &Path, port: u16, security: Security) -> Smtp {
+        require_aiosmtpd();
         let maildir = dir.join(format!("maildir-{port}"));
-        let mut cmd = Command::new("python3");
+        let mut cmd = python();
         match &security {
             Security::ImplicitWithLogin {
                 chain,
@@ -94,7 +115,7 @@ impl Smtp {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("python3 with aiosmtpd (pip install aiosmtpd)");
+            .expect("python3 (set BMNN_PYTHON or run `scripts/test`)");
         wait_until(Duration::from_secs(20), "the SMTP server to listen", || {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
@@ -176,7 +197,7 @@ print(json.dumps({
 
 /// Parses a message file with Python's `email` package.
 pub fn parse(file: &Path) -> Parsed {
-    let out = Command::new("python3")
+    let out = python()
         .args(["-c", PARSE])
         .arg(file)
         .output()
