@@ -241,6 +241,8 @@ fn row(
         classification: Classification::Mat,
         created_at: at,
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::AnnualReport(report),
     };
     let env = Envelope::sign(sub, unit_signer).map_err(|e| anyhow!("cannot sign: {e}"))?;

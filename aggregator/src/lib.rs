@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod registry;
 pub mod relay;
 pub mod reminders;
+pub mod requests;
 pub mod review;
 pub mod store;
 pub mod tracking;

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use aggregator::cli::{
-    bundle, consolidate, demo, gen, init, inspection, plan, publish, registry, remind, run,
+    bundle, consolidate, demo, gen, init, inspection, plan, publish, registry, remind, request, run,
 };
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
@@ -35,6 +35,10 @@ enum Command {
     /// Phát hành CRL xuống cấp dưới / publish CRLs to the whole subtree as a signed trust
     /// notice (every tier installs them), and install them here.
     PublishCrl(publish::PublishCrlArgs),
+    /// Yêu cầu báo cáo / issue a request (a report or a document by a date) to a scope,
+    /// follow its answers, save an attached file.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
     /// Mail the reminders and escalations due today to units that have not reported.
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
         Command::ImportBundle(a) => bundle::import_bundle(a),
         Command::NoticesBundle(a) => bundle::notices_bundle(a),
         Command::PublishCrl(a) => publish::publish_crl(a),
+        Command::Request(cmd) => request::run(cmd),
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),

@@ -27,6 +27,7 @@ pub fn own_node(settings: &AggregatorSettings) -> anyhow::Result<node::app::Node
         tls: settings.tls.clone(),
         upstream: settings.upstream.clone(),
         outbox: settings.outbox.clone(),
+        attachments: settings.attachments.clone(),
     };
     node::app::Node::open(node_settings).context("cannot open the aggregator's own node store")
 }

@@ -34,6 +34,8 @@ pub fn sign_and_queue(
             .with_timezone(&config::settings::TIMEZONE)
             .fixed_offset(),
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::ConsolidatedReport(built.report),
     };
     sub.validate()

@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 use crate::db::{self, audit, outbox, receipts, submissions, DbPool};
 use crate::puller::{PullReport, Puller};
 use crate::trust::LiveTrust;
-use crate::upstream::{SendOutcome, Upstream};
+use crate::upstream::{PutOutcome, SendOutcome, Upstream};
 
 /// How long a claimed row stays invisible to other senders.
 const LEASE_SECS: i64 = 120;
@@ -145,6 +145,13 @@ impl Pusher {
                 )
                 .await;
         }
+        for a in env.body.attachments.iter() {
+            match self.send_attachment(link, &a.sha256).await? {
+                PutOutcome::Stored => {}
+                PutOutcome::Retry(e) => return self.retry(&row, e).await,
+                PutOutcome::Rejected(e) => return self.reject(&row, e).await,
+            }
+        }
         match link.send(stored.envelope.into_bytes()).await {
             SendOutcome::Delivered(receipt) => match self.check_receipt(&row, &receipt) {
                 Ok(()) => {
@@ -156,6 +163,27 @@ impl Pusher {
             SendOutcome::Retry(e) => self.retry(&row, e).await,
             SendOutcome::Rejected(reason) => self.reject(&row, reason).await,
         }
+    }
+
+    /// Sends one attached file unless the parent has it (the bytes read off the runtime).
+    async fn send_attachment(
+        &self,
+        link: &Upstream,
+        sha: &schema::Digest,
+    ) -> anyhow::Result<PutOutcome> {
+        match link.has_attachment(sha).await {
+            Ok(true) => return Ok(PutOutcome::Stored),
+            Ok(false) => {}
+            Err(e) => return Ok(e),
+        }
+        let key = sha.clone();
+        let bytes = self
+            .db(move |c| Ok(crate::db::attachments::bytes(c, &key)?))
+            .await?;
+        Ok(match bytes {
+            Some(b) => link.put_attachment(sha, b).await,
+            None => PutOutcome::Rejected(format!("the attached file {sha} is missing here")),
+        })
     }
 
     fn check_receipt(&self, row: &outbox::OutboxRow, r: &Receipt) -> anyhow::Result<()> {

@@ -19,6 +19,8 @@ use crate::tls::TlsMaterial;
 
 pub const SUBMISSIONS_PATH: &str = "/api/v1/submissions";
 pub const NOTICES_PATH: &str = "/api/v1/notices";
+/// `PUT|HEAD <link>/api/v1/attachments/<sha256 hex>`: a file a submission names, sent first.
+pub const ATTACHMENTS_PATH: &str = "/api/v1/attachments";
 const MAX_RESPONSE_BYTES: usize = 256 * 1024;
 /// A page of notices: at most `MAX_NOTICE_PAGE` notices of bounded size.
 const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -43,12 +45,21 @@ pub enum SendOutcome {
     Rejected(String),
 }
 
+/// What sending an attachment gave.
+#[derive(Debug)]
+pub enum PutOutcome {
+    Stored,
+    Retry(String),
+    Rejected(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct Upstream {
     pub name: String,
     pub max_classification: Classification,
     url: String,
     notices_url: String,
+    attachments_url: String,
     client: reqwest::Client,
 }
 
@@ -73,6 +84,7 @@ impl Upstream {
             max_classification: link.max_classification,
             url: format!("{base}{SUBMISSIONS_PATH}"),
             notices_url: format!("{base}{NOTICES_PATH}"),
+            attachments_url: format!("{base}{ATTACHMENTS_PATH}"),
             client,
         })
     }
@@ -117,7 +129,8 @@ impl Upstream {
         }
         let reason = error_message(&body)
             .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned());
-        if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+        // 424 `missing_attachment`: the files go first; they are sent again with the retry.
+        if status.is_client_error() && ![408, 424, 429].contains(&status.as_u16()) {
             SendOutcome::Rejected(format!("{status}: {reason}"))
         } else {
             SendOutcome::Retry(format!("{} answered {status}: {reason}", self.name))
@@ -126,6 +139,62 @@ impl Upstream {
 }
 
 impl Upstream {
+    /// Whether the parent already holds the attachment `sha256` (`HEAD`).
+    pub async fn has_attachment(&self, sha256: &schema::Digest) -> Result<bool, PutOutcome> {
+        let resp = self
+            .client
+            .head(self.attachment_url(sha256))
+            .send()
+            .await
+            .map_err(|e| {
+                PutOutcome::Retry(format!("cannot reach {}: {}", self.name, error_chain(&e)))
+            })?;
+        Ok(resp.status().is_success())
+    }
+
+    /// Sends the bytes of the attachment `sha256` (`PUT`); the parent stores them only when
+    /// they hash to it, so a cut upload stores nothing and is simply sent again.
+    pub async fn put_attachment(&self, sha256: &schema::Digest, bytes: Vec<u8>) -> PutOutcome {
+        let resp = match self
+            .client
+            .put(self.attachment_url(sha256))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                return PutOutcome::Retry(format!(
+                    "cannot reach {}: {}",
+                    self.name,
+                    error_chain(&e)
+                ))
+            }
+        };
+        let status = resp.status();
+        if status.is_success() {
+            return PutOutcome::Stored;
+        }
+        let body = read_limited(resp).await.unwrap_or_default();
+        let reason = error_message(&body).unwrap_or_else(|| status.to_string());
+        let what = format!(
+            "{} refused the attachment {sha256}: {status}: {reason}",
+            self.name
+        );
+        // 400 `attachment_mismatch`: the bytes were cut on the way; send again.
+        if status.is_client_error() && ![400, 408, 429].contains(&status.as_u16()) {
+            PutOutcome::Rejected(what)
+        } else {
+            PutOutcome::Retry(what)
+        }
+    }
+
+    fn attachment_url(&self, sha256: &schema::Digest) -> String {
+        let hex = sha256.as_str().trim_start_matches("sha256:");
+        format!("{}/{hex}", self.attachments_url)
+    }
+
     /// Asks the parent for the notices after `after`.
     pub async fn pull(&self, after: u64) -> PullOutcome {
         let resp = match self

@@ -18,6 +18,7 @@ use rustls_pki_types::UnixTime;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::{AttachmentLimits, AttachmentRef, MAX_ATTACHMENTS};
 use crate::canonical::to_canonical;
 use crate::jws::{CompactJws, Signer, Trust};
 use crate::{
@@ -156,6 +157,12 @@ pub struct Submission {
     /// The digest of the version this one amends (same `report_id`), if it is an amendment.
     pub supersedes: Option<Digest>,
     pub payload: Payload,
+    /// The request notice this report answers, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<ReportId>,
+    /// Files the report carries; their bytes travel beside the envelope.
+    #[serde(default, skip_serializing_if = "BoundedVec::is_empty")]
+    pub attachments: BoundedVec<AttachmentRef, MAX_ATTACHMENTS>,
 }
 
 impl Submission {
@@ -175,6 +182,20 @@ impl Submission {
             for x in e.iter() {
                 errs.push(x.clone().under("body.payload.content"));
             }
+        }
+        if self.kind() == ReportKind::Document && self.attachments.is_empty() {
+            errs.push(FieldError::new(
+                "body.attachments",
+                "a document needs at least one attached file",
+            ));
+        }
+        let limits = AttachmentLimits {
+            max_file_bytes: u64::MAX,
+            max_total_bytes: u64::MAX,
+            max_files: MAX_ATTACHMENTS,
+        };
+        if let Err(e) = crate::attachment::check_set(self.attachments.as_slice(), &limits) {
+            errs.push(FieldError::new("body.attachments", e));
         }
         let created = self.created_at.date_naive();
         if created < self.period.start() {

@@ -2,6 +2,7 @@
 //! violation taxonomy, report payloads, signed envelopes, receipts and notices, their canonical
 //! encoding and their validation. No I/O lives here: no files, no sockets, no database.
 
+mod attachment;
 pub mod canonical;
 mod cert;
 mod classification;
@@ -20,6 +21,10 @@ mod unit;
 mod verify_error;
 mod violation;
 
+pub use attachment::{
+    check_set as check_attachments, human_size, AttachmentLimits, AttachmentRef, FileName,
+    MediaType, MAX_ATTACHMENTS, MAX_FILE_NAME,
+};
 pub use cert::{cert_unit_id, unit_san_uri, SAN_URI_PREFIX};
 pub use classification::Classification;
 pub use codec::{decode, encode};
@@ -31,9 +36,9 @@ pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
 pub use jws::{CompactJws, Signer, Trust};
 pub use notice::{
-    Addressee, DerBase64, Notice, NoticeBody, NoticeContent, NoticeId, NoticeKind, NoticePage,
-    Review, TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_DER_BYTES, MAX_NOTICE_BYTES,
-    MAX_NOTICE_PAGE, MAX_REASON, TYP_NOTICE,
+    Addressee, Asked, DerBase64, DocumentType, Notice, NoticeBody, NoticeContent, NoticeId,
+    NoticeKind, NoticePage, Request, Review, TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES,
+    MAX_DER_BYTES, MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON, TYP_NOTICE,
 };
 pub use payload::*;
 pub use period::ReportingPeriod;

@@ -14,4 +14,5 @@ pub mod plan;
 pub mod publish;
 pub mod registry;
 pub mod remind;
+pub mod request;
 pub mod run;

@@ -24,6 +24,7 @@ use schema::{Digest, Receipt, ReceiptOutcome};
 use super::process::{stamp, Prepared};
 use super::{Ingest, IngestError};
 use crate::store::received::{self, ReceivedRow, StoredVersion};
+use crate::store::requests;
 use crate::store::AnyConn;
 
 /// At most this many submissions are stored by one transaction.
@@ -128,6 +129,7 @@ impl Ingest {
             known.entry(v.report_id.clone()).or_default().push(v);
         }
         let (mut answers, mut rows, mut details) = (Vec::new(), Vec::new(), Vec::new());
+        let mut replies = Vec::new();
         for job in jobs {
             let versions = known
                 .entry(job.env.body.report_id.as_str().to_string())
@@ -145,6 +147,15 @@ impl Ingest {
                         received_at: row.received_at.clone(),
                     });
                     details.push(format!("{} {} {:?}", row.kind, row.digest, outcome));
+                    if let Some(request) = &job.env.body.in_reply_to {
+                        replies.push(requests::AnswerRow {
+                            request_id: request.to_string(),
+                            report_id: row.report_id.clone(),
+                            digest: row.digest.clone(),
+                            unit: row.unit.clone(),
+                            received_at: row.received_at.clone(),
+                        });
+                    }
                     rows.push(row);
                     Ok((receipt, outcome))
                 }
@@ -152,6 +163,9 @@ impl Ingest {
             answers.push(answer);
         }
         received::insert_many(c, &rows)?;
+        for r in &replies {
+            requests::record_answer(c, r)?;
+        }
         let entries: Vec<node::db::audit::Entry<'_>> = rows
             .iter()
             .zip(&details)

@@ -16,6 +16,9 @@
 //! | `rate_limited` | 429 | the client sent more than its budget (`[server] rate_per_second`, `rate_burst`); retry later |
 //! | `bad_cursor` | 400 | `GET /api/v1/notices`: `after` is not a non-negative integer |
 //! | `cursor_ahead` | 409 | `GET /api/v1/notices`: `after` is beyond every notice given out (the node pulls again from 0) |
+//! | `attachment_mismatch` | 400 | `PUT /api/v1/attachments/{hex}`: the bytes do not hash to the path (cut off: send again) |
+//! | `unsupported_attachment` | 415 | the file is not PDF, DOCX, XLSX, PNG or JPEG (by content) |
+//! | `missing_attachment` | 424 | a submission names a file not uploaded (or of another size or type): upload it, then send again |
 //! | `not_found`, `method_not_allowed` | 404, 405 | no such endpoint |
 //! | `internal` | 500 | our fault (details only in the log); the node retries |
 
@@ -62,9 +65,21 @@ pub enum IngestError {
     #[error("Con trỏ thông báo không hợp lệ / `after` must be a non-negative integer: {0}")]
     BadCursor(String),
     #[error(
-        "Con trỏ thông báo {after} vượt quá thông báo cuối cùng ({last}) / cursor {after} is          beyond the last notice given out ({last}): pull again from 0"
+        "Con trỏ thông báo {after} vượt quá thông báo cuối cùng ({last}) / cursor {after} is beyond the last notice given out ({last}): pull again from 0"
     )]
     CursorAhead { after: u64, last: u64 },
+    #[error("Tệp đính kèm không khớp mã băm / attachment mismatch: {0}")]
+    AttachmentMismatch(String),
+    #[error(
+        "Tệp đính kèm không phải PDF, DOCX, XLSX, PNG hoặc JPEG / the attachment is not a PDF, \
+         DOCX, XLSX, PNG or JPEG file"
+    )]
+    UnsupportedAttachment,
+    #[error(
+        "Chưa nhận được tệp đính kèm {0} / attachment {0} was not uploaded (or differs in size \
+         or type): PUT it to /api/v1/attachments first, then send the report again"
+    )]
+    MissingAttachment(String),
     #[error("Không có địa chỉ này / no such endpoint")]
     NotFound,
     #[error("Phương thức không được hỗ trợ / method not allowed")]
@@ -93,6 +108,9 @@ impl IngestError {
             Self::RateLimited => "rate_limited",
             Self::BadCursor(_) => "bad_cursor",
             Self::CursorAhead { .. } => node::puller::CURSOR_AHEAD,
+            Self::AttachmentMismatch(_) => "attachment_mismatch",
+            Self::UnsupportedAttachment => "unsupported_attachment",
+            Self::MissingAttachment(_) => "missing_attachment",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal",
@@ -115,7 +133,11 @@ impl From<anyhow::Error> for IngestError {
 impl ResponseError for IngestError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Malformed(_) | Self::BadCursor(_) => StatusCode::BAD_REQUEST,
+            Self::Malformed(_) | Self::BadCursor(_) | Self::AttachmentMismatch(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::UnsupportedAttachment => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MissingAttachment(_) => StatusCode::FAILED_DEPENDENCY,
             Self::CursorAhead { .. } => StatusCode::CONFLICT,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Verify(_)

@@ -10,6 +10,7 @@
 //! Every refusal is written to the hash-chained audit log (code and peer), every acceptance
 //! too (in the storing transaction); each client has a rate budget ([`limit`]).
 
+pub mod attachments;
 pub mod batch;
 pub mod error;
 pub mod limit;
@@ -35,6 +36,8 @@ use crate::store::DbPool;
 pub const SUBMISSIONS_PATH: &str = node::upstream::SUBMISSIONS_PATH;
 /// Where children pull their notices (the node's `upstream::NOTICES_PATH`).
 pub const NOTICES_PATH: &str = node::upstream::NOTICES_PATH;
+/// Where children upload attached files before the submission that names them.
+pub const ATTACHMENTS_PATH: &str = node::upstream::ATTACHMENTS_PATH;
 
 /// Bodies up to this size are read to the end (and dropped) before answering 413.
 const DRAIN_LIMIT: u64 = 2 * MAX_ENVELOPE_BYTES as u64;
@@ -48,6 +51,8 @@ pub struct Ingest {
     pub trust: Arc<node::trust::LiveTrust>,
     pub pool: DbPool,
     pub max_body_bytes: u64,
+    /// Largest attachment a child may upload (`[attachments] max_file_bytes`).
+    pub max_attachment_bytes: u64,
     /// The upstream side, if this aggregator has a parent.
     pub relay: Option<crate::relay::Relay>,
     /// Per-client rate limit.
@@ -76,6 +81,7 @@ impl Ingest {
             trust,
             pool,
             max_body_bytes: settings.server.max_body_bytes,
+            max_attachment_bytes: settings.attachments.max_file_bytes,
             relay,
             rules,
             batch: Default::default(),
@@ -113,6 +119,12 @@ pub fn server(
             .service(
                 web::resource(SUBMISSIONS_PATH)
                     .route(web::post().to(submit))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource(format!("{ATTACHMENTS_PATH}/{{sha256}}"))
+                    .route(web::put().to(attachments::put))
+                    .route(web::head().to(attachments::head))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(
@@ -174,7 +186,7 @@ async fn submit(
 
 /// Reads the body up to `limit` bytes; beyond it, drains what a sane client may still send
 /// (up to [`DRAIN_LIMIT`]) and refuses with `too_large`.
-async fn read_body(
+pub(crate) async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: u64,
@@ -184,7 +196,8 @@ async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+    let drain = DRAIN_LIMIT.max(limit);
+    if declared.is_some_and(|n| n > drain) {
         return Err(IngestError::TooLarge { limit });
     }
     let mut body = web::BytesMut::new();
@@ -197,7 +210,7 @@ async fn read_body(
             ))
         })?;
         seen += chunk.len() as u64;
-        if seen > DRAIN_LIMIT {
+        if seen > drain {
             break;
         }
         if seen <= limit {

@@ -11,7 +11,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use schema::{UnitId, MAX_NOTICE_PAGE};
 
-use super::{Ingest, IngestError, Peer};
+use super::{Ingest, IngestError};
 use crate::store::notices;
 
 /// The `after` parameter; absent means 0.
@@ -37,28 +37,8 @@ pub async fn pull(
     req: HttpRequest,
     ingest: web::Data<Ingest>,
 ) -> Result<HttpResponse, IngestError> {
-    let peer = Peer::of(&req);
     let after = parse_after(req.query_string())?;
-    if !ingest.limiter.allow(&peer) {
-        return Err(IngestError::RateLimited);
-    }
-    let peer = peer.ok_or_else(|| IngestError::WrongPeer {
-        peer: None,
-        unit: ingest.unit.clone(),
-    })?;
-    if peer == ingest.unit || !ingest.unit.contains(&peer) {
-        return Err(IngestError::OutsideSubtree {
-            unit: peer,
-            receiver: ingest.unit.clone(),
-        });
-    }
-    // A keep-alive connection may outlive a revocation: check the chain against the CRLs of now.
-    let chain = Peer::chain(&req).unwrap_or_default();
-    ingest
-        .trust
-        .current()
-        .verify_certificate(&chain, schema::UnixTime::now())
-        .map_err(IngestError::Verify)?;
+    let peer = super::attachments::checked_child(&req, &ingest)?;
     let ingest = ingest.into_inner();
     let body = web::block(move || ingest.notices_for(&peer, after))
         .await

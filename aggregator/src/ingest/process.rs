@@ -88,6 +88,29 @@ impl Ingest {
         }
     }
 
+    /// Every file the body names is stored here with that size and type (uploaded first).
+    fn check_attachments(&self, body: &schema::Submission) -> Result<(), IngestError> {
+        if body.attachments.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.get().map_err(anyhow::Error::from)?;
+        let shas: Vec<String> = body
+            .attachments
+            .iter()
+            .map(|a| a.sha256.to_string())
+            .collect();
+        let stored = crate::store::requests::described(&mut conn, &shas)?;
+        for a in body.attachments.iter() {
+            let ok = stored
+                .get(a.sha256.as_str())
+                .is_some_and(|(mime, size)| mime == a.media_type.mime() && *size == a.size as i64);
+            if !ok {
+                return Err(IngestError::MissingAttachment(a.sha256.to_string()));
+            }
+        }
+        Ok(())
+    }
+
     fn check_and_store(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
         let env: Envelope = schema::decode(bytes).map_err(IngestError::Malformed)?;
         self.trust
@@ -115,6 +138,7 @@ impl Ingest {
         };
         env.body.validate().map_err(IngestError::InvalidReport)?;
         self.check_rule_pack(&env)?;
+        self.check_attachments(&env.body)?;
         let relay = self.relay.as_ref().filter(|r| r.forwards(env.body.kind()));
         let forward = relay.map(|_| env.clone());
         let receipt = self.store(self.prepare(env, verified, peer)?)?;

@@ -131,6 +131,8 @@ pub fn submission(
             .map_err(|_| bad("classification"))?,
         created_at,
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::InspectionResult(result),
     };
     sub.validate()

@@ -94,6 +94,26 @@ pub(super) const ERROR_CODES: &[ErrorCode] = &[
                   from 0 and stores each notice once by id.",
     },
     ErrorCode {
+        code: "attachment_mismatch",
+        statuses: &[400],
+        meaning: "`PUT /api/v1/attachments/{sha256}`: the path is not a SHA-256 in lowercase \
+                  hex, or the bytes received do not hash to it (cut off on the way): send \
+                  again. Nothing was stored.",
+    },
+    ErrorCode {
+        code: "unsupported_attachment",
+        statuses: &[415],
+        meaning: "`PUT /api/v1/attachments/{sha256}`: by its content the file is not a PDF, \
+                  DOCX, XLSX, PNG or JPEG.",
+    },
+    ErrorCode {
+        code: "missing_attachment",
+        statuses: &[424],
+        meaning: "A submission names an attachment this aggregator does not hold (or holds \
+                  with another size or type): upload it with `PUT /api/v1/attachments/{sha256}` \
+                  first, then send the submission again.",
+    },
+    ErrorCode {
         code: "not_found",
         statuses: &[404],
         meaning: "There is no endpoint at this path.",

@@ -11,12 +11,12 @@ use std::sync::OnceLock;
 use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
 
-use crate::ingest::{NOTICES_PATH, SUBMISSIONS_PATH};
+use crate::ingest::{ATTACHMENTS_PATH, NOTICES_PATH, SUBMISSIONS_PATH};
 
 mod codes;
 mod notices;
 use codes::ERROR_CODES;
-use notices::notices_path;
+use notices::{attachments_path, notices_path};
 
 /// Where the running aggregator serves this document.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
@@ -38,6 +38,11 @@ const SUBMISSION_ERRORS: &[(u16, &str)] = &[
     (
         422,
         "The report's content is invalid (see `fields`): refused for good.",
+    ),
+    (
+        424,
+        "An attached file named in the body was not uploaded first (`missing_attachment`): \
+         PUT it, then retry.",
     ),
     (429, "Too many submissions from this client: retry later."),
     (500, "The aggregator failed: retry later."),
@@ -119,6 +124,7 @@ fn document() -> Value {
                 }
             },
             NOTICES_PATH: notices_path(),
+            format!("{ATTACHMENTS_PATH}/{{sha256}}"): attachments_path(),
             "/health": {
                 "get": {
                     "operationId": "health",

@@ -55,3 +55,67 @@ pub(super) fn notices_path() -> Value {
         }
     })
 }
+
+/// The error responses of `PUT /api/v1/attachments/{sha256}`.
+const ATTACHMENT_ERRORS: &[(u16, &str)] = &[
+    (
+        400,
+        "`attachment_mismatch`: the bytes do not hash to the path (send again).",
+    ),
+    (
+        403,
+        "The TLS client is not a unit below this aggregator, or its certificate is revoked.",
+    ),
+    (413, "`too_large`: over `[attachments] max_file_bytes`."),
+    (
+        415,
+        "`unsupported_attachment`: not PDF, DOCX, XLSX, PNG or JPEG.",
+    ),
+    (429, "Too many requests from this client: retry later."),
+    (500, "The aggregator failed: retry later."),
+];
+
+/// The path item of `PUT|HEAD /api/v1/attachments/{sha256}`.
+pub(super) fn attachments_path() -> Value {
+    let mut responses = Map::new();
+    responses.insert(
+        "201".into(),
+        json!({ "description": "Stored: the bytes hash to the path and are an allowed type." }),
+    );
+    responses.insert(
+        "200".into(),
+        json!({ "description": "Already stored (nothing changed)." }),
+    );
+    for (status, description) in ATTACHMENT_ERRORS {
+        responses.insert(status.to_string(), error_response(*status, description));
+    }
+    let sha = json!({
+        "name": "sha256",
+        "in": "path",
+        "required": true,
+        "description": "The file's SHA-256, 64 lowercase hex digits (its `sha256` in the \
+                        submission's `attachments`, without `sha256:`).",
+        "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
+    });
+    json!({
+        "put": {
+            "operationId": "putAttachment",
+            "summary": "Send a file a submission will name, before the submission.",
+            "parameters": [sha.clone()],
+            "requestBody": {
+                "required": true,
+                "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } }
+            },
+            "responses": responses
+        },
+        "head": {
+            "operationId": "hasAttachment",
+            "summary": "Whether the file is already here (200) or not (404).",
+            "parameters": [sha],
+            "responses": {
+                "200": { "description": "Held here." },
+                "404": { "description": "Not held here: PUT it." }
+            }
+        }
+    })
+}

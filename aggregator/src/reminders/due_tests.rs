@@ -160,6 +160,7 @@ fn item(unit: &str, kind: ReportKind, stage: Stage, officer: Option<&str>) -> Du
         span: (day("2025-12-15"), day("2026-12-14")),
         deadline: day("2026-12-10"),
         stage,
+        request: None,
     }
 }
 

@@ -13,6 +13,7 @@
 
 pub mod digest;
 pub mod plan;
+pub mod requests;
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
@@ -61,7 +62,7 @@ pub fn queue_digest(
             let insert = diesel::insert_into(reminders_sent::table)
                 .values((
                     reminders_sent::unit.eq(item.unit.as_str()),
-                    reminders_sent::kind.eq(item.kind.code()),
+                    reminders_sent::kind.eq(item.record_kind()),
                     reminders_sent::period.eq(item.period.to_string()),
                     reminders_sent::stage.eq(item.stage.code()),
                     reminders_sent::recipient.eq(&recipients),
@@ -99,7 +100,7 @@ pub fn queue_digest(
         )?;
         let stages: Vec<String> = fresh
             .iter()
-            .map(|i| format!("{} {} {}", i.kind.code(), i.period, i.stage.code()))
+            .map(|i| format!("{} {} {}", i.record_kind(), i.period, i.stage.code()))
             .collect();
         node::db::audit::append(
             c,
@@ -122,7 +123,7 @@ pub fn queue_due(
     period: Option<ReportingPeriod>,
 ) -> anyhow::Result<Queued> {
     let r = &settings.reminders;
-    let items = due(
+    let mut items = due(
         conn,
         rules,
         &settings.unit.id,
@@ -130,6 +131,15 @@ pub fn queue_due(
         r.catch_up_working_days,
         period,
     )?;
+    if period.is_none() && rules.is_working_day(today) {
+        items.extend(requests::due(
+            conn,
+            rules,
+            &settings.unit.id,
+            today,
+            r.catch_up_working_days,
+        )?);
+    }
     let committee = r
         .committee
         .as_ref()

@@ -65,6 +65,18 @@ pub struct DueItem {
     pub span: (NaiveDate, NaiveDate),
     pub deadline: NaiveDate,
     pub stage: Stage,
+    /// The request this item answers (`None`: the rule pack's deadline).
+    pub request: Option<String>,
+}
+
+impl DueItem {
+    /// The kind recorded in `reminders_sent`: `request:<id>` for a request, else the kind.
+    pub fn record_kind(&self) -> String {
+        match &self.request {
+            Some(id) => format!("request:{id}"),
+            None => self.kind.code().to_string(),
+        }
+    }
 }
 
 /// One deadline with the stages that fall due on the day.
@@ -117,6 +129,36 @@ fn current(
     (working_days_between(rules, *date, today, catch_up) <= catch_up).then_some(*stage)
 }
 
+/// The stages of `deadline` due on `today` under `pack`'s offsets: the unit's track
+/// (`before-N`…, `overdue`) and the committee's (`escalation`).
+pub(super) fn stages_due(
+    rules: &RuleBook,
+    pack: &config::rules::RulePack,
+    deadline: NaiveDate,
+    today: NaiveDate,
+    catch_up: u32,
+) -> Vec<Stage> {
+    let (before, escalation) = pack.reminder_dates(deadline);
+    let day_after = deadline + Days::new(1);
+    let mut track: Vec<(Stage, NaiveDate)> = pack
+        .reminders
+        .days_before
+        .iter()
+        .zip(before)
+        .map(|(n, d)| (Stage::Before(*n), d))
+        .collect();
+    track.sort_by_key(|(_, d)| *d);
+    track.push((Stage::Overdue, day_after));
+    let committee = [(Stage::Escalation, escalation.max(day_after))];
+    [
+        current(rules, &track, today, catch_up),
+        current(rules, &committee, today, catch_up),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The deadlines towards `to` with a stage due on `today`.
 fn obligations(
     rules: &RuleBook,
@@ -139,25 +181,7 @@ fn obligations(
             let Ok(deadline) = pack.deadline(form.kind, to, year) else {
                 continue;
             };
-            let (before, escalation) = pack.reminder_dates(deadline);
-            let day_after = deadline + Days::new(1);
-            let mut track: Vec<(Stage, NaiveDate)> = pack
-                .reminders
-                .days_before
-                .iter()
-                .zip(before)
-                .map(|(n, d)| (Stage::Before(*n), d))
-                .collect();
-            track.sort_by_key(|(_, d)| *d);
-            track.push((Stage::Overdue, day_after));
-            let committee = [(Stage::Escalation, escalation.max(day_after))];
-            let stages: Vec<Stage> = [
-                current(rules, &track, today, catch_up),
-                current(rules, &committee, today, catch_up),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
+            let stages = stages_due(rules, pack, deadline, today, catch_up);
             if stages.is_empty() {
                 continue;
             }
@@ -277,6 +301,7 @@ pub fn due(
                     span: ob.span,
                     deadline: ob.deadline,
                     stage: *stage,
+                    request: None,
                 });
             }
         }

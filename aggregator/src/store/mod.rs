@@ -6,6 +6,7 @@
 
 pub mod notices;
 pub mod received;
+pub mod requests;
 pub mod schema;
 pub mod testdb;
 pub mod units;

@@ -63,6 +63,8 @@ pub fn insert_new(conn: &mut AnyConn, n: &schema::Notice) -> QueryResult<bool> {
     if added == 0 {
         return Ok(false);
     }
+    // Requests are tracked here whether issued here or relayed from above.
+    super::requests::record(conn, n)?;
     if let Some(target) = n.body.addressee.single() {
         let seq = get(conn, &row.notice_id)?.map_or(0, |r| r.seq);
         let mut rows = Vec::new();

@@ -200,3 +200,38 @@ diesel::table! {
         notice_id -> Text,
     }
 }
+
+diesel::table! {
+    requests (notice_id) {
+        notice_id -> Text,
+        issuer -> Text,
+        title -> Text,
+        answer_kind -> Text,
+        period -> Text,
+        due -> Text,
+        addressee -> Text,
+        payload -> Text,
+        issued_at -> Text,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_answers (request_id, report_id, digest) {
+        request_id -> Text,
+        report_id -> Text,
+        digest -> Text,
+        unit -> Text,
+        received_at -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (sha256) {
+        sha256 -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        data -> Binary,
+        stored_at -> Timestamp,
+    }
+}

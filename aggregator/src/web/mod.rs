@@ -10,6 +10,8 @@
 //! | `GET /don-vi/{id}` | a unit: registry rows, lineage, every report with its receipt ([`unit`]) |
 //! | `GET /bao-cao/{report_id}/{digest}` | one stored version and its review; incidents restricted ([`report`]) |
 //! | `POST /bao-cao/{report_id}/{digest}/xem-xet` | accept or return it ([`review`]) |
+//! | `GET /bao-cao/{report_id}/{digest}/tep/{hex}` | a file the version names (same rule as the page) ([`requests`]) |
+//! | `GET /yeu-cau`, `GET /yeu-cau/{id}?dang=csv` | requests and each one's answers by unit, CSV ([`requests`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
@@ -25,6 +27,7 @@ mod inspection;
 mod rates_page;
 mod registry_page;
 mod report;
+mod requests;
 mod review;
 mod sent;
 mod unit;
@@ -74,6 +77,7 @@ fn nav() -> Nav {
         (rates_page::RATES, "Tỉ lệ nộp", false),
         (CONSOLIDATED, "Báo cáo tổng hợp", false),
         (sent::SENT, "Đã gửi cấp trên", false),
+        (requests::REQUESTS, "Yêu cầu", false),
         (inspection::HOME, "Kiểm tra", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
@@ -147,6 +151,12 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
                 "/bao-cao/{report_id}/{digest}/xem-xet",
                 web::post().to(review::decide),
             )
+            .route(
+                "/bao-cao/{report_id}/{digest}/tep/{hex}",
+                web::get().to(requests::file),
+            )
+            .route(requests::REQUESTS, web::get().to(requests::list))
+            .route("/yeu-cau/{id}", web::get().to(requests::show))
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(sent::SENT, web::get().to(sent::sent))

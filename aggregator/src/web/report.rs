@@ -66,6 +66,7 @@ pub async fn report(
             tr { th { "Mã băm" } td { code { (row.digest) } } }
             @if let Some(s) = &row.supersedes { tr { th { "Sửa đổi bản" } td { code { (s) } } } }
         }
+        (super::requests::files_section(&env, &row.report_id, &row.digest))
         (super::review::section(&viewer, &history, &row.digest, &Default::default()))
         h2 { "Nội dung" }
         (value(&payload))

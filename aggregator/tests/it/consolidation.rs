@@ -79,6 +79,8 @@ fn province_consolidates_its_communes_and_the_nation_accepts_it() {
         classification: Classification::Mat,
         created_at: chrono::DateTime::parse_from_rfc3339("2026-12-18T10:00:00+07:00").unwrap(),
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::ConsolidatedReport(built.report.clone()),
     };
     let env = Envelope::sign(sub, &signer).unwrap();

@@ -197,11 +197,7 @@ print(json.dumps({
 
 /// Parses a message file with Python's `email` package.
 pub fn parse(file: &Path) -> Parsed {
-    let out = python()
-        .args(["-c", PARSE])
-        .arg(file)
-        .output()
-        .unwrap();
+    let out = python().args(["-c", PARSE]).arg(file).output().unwrap();
     assert!(
         out.status.success(),
         "{}",

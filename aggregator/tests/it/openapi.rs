@@ -58,6 +58,7 @@ fn document_is_openapi_3_1_and_every_reference_resolves() {
     let expected = BTreeSet::from([
         "/api/v1/submissions",
         "/api/v1/notices",
+        "/api/v1/attachments/{sha256}",
         "/health",
         OPENAPI_PATH,
     ]);
@@ -88,8 +89,23 @@ fn document_lists_every_error_code_with_its_status() {
     for e in &errors {
         let (code, status) = (e.code(), e.status_code().as_u16());
         assert!(documented.contains(code), "`{code}` is not in ErrorCode");
-        if matches!(e, IngestError::NotFound | IngestError::MethodNotAllowed) {
-            continue; // Not an answer to a POST at the submissions path.
+        if matches!(
+            e,
+            IngestError::NotFound
+                | IngestError::MethodNotAllowed
+                | IngestError::UnsupportedAttachment
+                | IngestError::AttachmentMismatch(_)
+        ) {
+            // Not an answer to a POST at the submissions path (the attachments path's are
+            // listed there).
+            let put = &doc["paths"]["/api/v1/attachments/{sha256}"]["put"]["responses"];
+            if !matches!(e, IngestError::NotFound | IngestError::MethodNotAllowed) {
+                assert!(
+                    put[status.to_string()].is_object(),
+                    "no {status} for `{code}` on PUT"
+                );
+            }
+            continue;
         }
         let response = &responses[status.to_string()];
         assert!(
@@ -173,6 +189,9 @@ fn every_ingest_error() -> Vec<IngestError> {
         IngestError::NotFound,
         IngestError::MethodNotAllowed,
         IngestError::Internal(anyhow::anyhow!("test")),
+        IngestError::AttachmentMismatch(String::new()),
+        IngestError::UnsupportedAttachment,
+        IngestError::MissingAttachment(String::new()),
     ];
     all.extend(verify.into_iter().map(IngestError::Verify));
     let covered: BTreeSet<usize> = all.iter().map(variant).collect();
@@ -184,7 +203,7 @@ fn every_ingest_error() -> Vec<IngestError> {
     all
 }
 
-const VARIANTS: usize = 18;
+const VARIANTS: usize = 21;
 
 /// A distinct number per variant; exhaustive, so a new variant does not compile.
 fn variant(e: &IngestError) -> usize {
@@ -209,5 +228,8 @@ fn variant(e: &IngestError) -> usize {
         IngestError::UnknownUnit { .. } => 15,
         IngestError::BadCursor(_) => 16,
         IngestError::CursorAhead { .. } => 17,
+        IngestError::AttachmentMismatch(_) => 18,
+        IngestError::UnsupportedAttachment => 19,
+        IngestError::MissingAttachment(_) => 20,
     }
 }

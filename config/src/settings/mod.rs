@@ -19,6 +19,7 @@
 //! mail password file and `.eml` folder, agencies CSV) resolve against the directory of the
 //! settings file.
 
+mod attachments;
 mod mail;
 mod relay;
 mod sections;
@@ -29,6 +30,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+pub use attachments::AttachmentsSection;
 pub use mail::{MailSection, MailTls, RemindersSection};
 pub use relay::RelaySection;
 pub use sections::{
@@ -56,6 +58,9 @@ pub struct NodeSettings {
     /// Retry policy of the outbox.
     #[serde(default)]
     pub outbox: OutboxPolicy,
+    /// Limits on attached files.
+    #[serde(default)]
+    pub attachments: AttachmentsSection,
 }
 
 /// Settings of an aggregator (a province, or BCA): everything a node has for its own
@@ -93,6 +98,9 @@ pub struct AggregatorSettings {
     /// What goes up to the parent, and when.
     #[serde(default)]
     pub relay: RelaySection,
+    /// Limits on attached files (uploads from children).
+    #[serde(default)]
+    pub attachments: AttachmentsSection,
 }
 
 impl NodeSettings {
@@ -116,6 +124,7 @@ impl NodeSettings {
             ));
         }
         common_checks(&s.unit, &s.upstream, &s.outbox, &mut problems);
+        s.attachments.check(&mut problems);
         first_problem(path, &env, problems)?;
         let base = base_dir(path);
         s.node.resolve(&base);
@@ -160,6 +169,7 @@ impl AggregatorSettings {
         s.server.check(&mut problems);
         s.inspection.check(&mut problems);
         s.relay.check(&mut problems);
+        s.attachments.check(&mut problems);
         s.reminders.check(&mut problems);
         if let Some(m) = &s.mail {
             m.check(&mut problems);

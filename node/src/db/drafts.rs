@@ -18,6 +18,8 @@ pub struct DraftRow {
     pub supersedes: Option<String>,
     pub created_by: i32,
     pub updated_at: NaiveDateTime,
+    /// The request notice this draft answers.
+    pub in_reply_to: Option<String>,
 }
 
 /// Inserts or replaces the draft with this report id.

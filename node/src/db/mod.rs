@@ -3,6 +3,7 @@
 //! a `&mut SqliteConnection` and return `QueryResult`, so callers choose the transaction.
 
 pub mod any;
+pub mod attachments;
 pub mod audit;
 pub mod drafts;
 pub mod notices;

@@ -35,7 +35,7 @@ impl NoticeRow {
     ) -> Self {
         let review = match &v.content {
             schema::NoticeContent::Review(r) => Some(r),
-            schema::NoticeContent::Trust(_) | schema::NoticeContent::Unknown(_) => None,
+            _ => None,
         };
         Self {
             seq: 0,

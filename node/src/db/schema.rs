@@ -33,6 +33,26 @@ diesel::table! {
         supersedes -> Nullable<Text>,
         created_by -> Integer,
         updated_at -> Timestamp,
+        in_reply_to -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    attachments (sha256) {
+        sha256 -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        data -> Binary,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    draft_attachments (report_id, position) {
+        report_id -> Text,
+        position -> Integer,
+        name -> Text,
+        sha256 -> Text,
     }
 }
 
@@ -92,6 +112,8 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attachments,
+    draft_attachments,
     users,
     sessions,
     drafts,

@@ -46,8 +46,10 @@ macro_rules! impl_names {
 }
 impl_names!(A, B, C);
 impl_names!(A, B, C, D);
+impl_names!(A, B, C, D, E);
 impl_names!(A, B, C, D, E, F, G);
 impl_names!(A, B, C, D, E, F, G, H);
+impl_names!(A, B, C, D, E, F, G, H, I);
 impl_names!(A, B, C, D, E, F, G, H, I, J);
 impl_names!(A, B, C, D, E, F, G, H, I, J, K);
 impl_names!(A, B, C, D, E, F, G, H, I, J, K, L);
@@ -77,6 +79,11 @@ fn migrated_schema_matches_the_diesel_tables() {
     assert_eq!(
         columns(&mut c, "submission_forms"),
         diesel_columns!(submission_forms)
+    );
+    assert_eq!(columns(&mut c, "attachments"), diesel_columns!(attachments));
+    assert_eq!(
+        columns(&mut c, "draft_attachments"),
+        diesel_columns!(draft_attachments)
     );
 }
 

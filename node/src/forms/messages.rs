@@ -27,6 +27,11 @@ pub fn vi(reason: &str) -> String {
     if r.contains("is after the status date") {
         return "Ngày này sau ngày báo cáo tình hình: kiểm tra lại.".into();
     }
+    if r.contains("at least one attached file") {
+        return "Tài liệu phải có ít nhất một tệp đính kèm: chọn tệp ở mục «Tệp đính kèm» rồi bấm \
+                «Đính kèm»."
+            .into();
+    }
     if r.contains("at least one task") {
         return "Kế hoạch phải có ít nhất một nhiệm vụ: điền vào bảng nhiệm vụ.".into();
     }

@@ -8,6 +8,7 @@
 
 mod annual;
 mod compliance;
+mod document;
 mod fields;
 mod incident;
 pub mod messages;
@@ -95,6 +96,18 @@ pub fn parse(
                 fmt_date(period.start())
             ),
         );
+    }
+    if kind == ReportKind::Document {
+        // No form in the rule pack: the files are the content.
+        let payload = document::parse(raw, &mut errs);
+        return match (payload, classification) {
+            (Some(payload), Some(classification)) if errs.is_empty() => Ok(Parsed {
+                period,
+                classification,
+                payload,
+            }),
+            _ => Err(errs),
+        };
     }
     let Some(pack) = pack_for(rules, period) else {
         errs.add("period", "Chưa có quy định áp dụng cho kỳ báo cáo này.");

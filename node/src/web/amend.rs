@@ -122,6 +122,7 @@ pub async fn amend(
                     supersedes: Some(latest.digest.clone()),
                     created_by: user,
                     updated_at: store::now(),
+                    in_reply_to: None,
                 },
             )?;
             audit::append(c, &actor, "amend_start", &idc, &latest.digest)?;

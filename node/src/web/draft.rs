@@ -24,8 +24,14 @@ fn report_id(raw: &str) -> Result<ReportId, WebError> {
     ReportId::parse(raw).map_err(|_| WebError::NotFound)
 }
 
+/// Kinds a unit starts a blank form of.
 fn draftable(code: &str) -> Option<ReportKind> {
     forms::DRAFTABLE.into_iter().find(|k| k.code() == code)
+}
+
+/// Kinds a stored draft may have: those, and documents (opened from a request).
+fn draft_kind(code: &str) -> Option<ReportKind> {
+    draftable(code).or((code == ReportKind::Document.code()).then_some(ReportKind::Document))
 }
 
 /// GET /ban-nhap/moi/{kind}
@@ -40,6 +46,7 @@ pub async fn new_form(viewer: Viewer, node: web::Data<Node>, kind: web::Path<Str
         errors: &FormErrors::default(),
         is_new: true,
         updated_at: None,
+        attachments: &[],
     };
     Ok(layout::ok(form_view::render(&node, &viewer, &page, None)))
 }
@@ -53,7 +60,7 @@ pub async fn show(
 ) -> WebResult {
     let id = report_id(&id)?.to_string();
     let (idc, actor) = (id.clone(), viewer.actor().to_string());
-    let (draft, submitted, why) = db(&node, move |c| {
+    let (draft, submitted, why, files) = db(&node, move |c| {
         let d = drafts::get(c, &idc)?;
         if d.as_ref()
             .is_some_and(|d| d.kind == ReportKind::IncidentReport.code())
@@ -62,7 +69,8 @@ pub async fn show(
         }
         let submitted = d.is_none() && !submissions::versions(c, &idc)?.is_empty();
         let why = super::amend::why_returned(c, d.as_ref())?;
-        Ok((d, submitted, why))
+        let files = crate::db::attachments::of_draft(c, &idc)?;
+        Ok((d, submitted, why, files))
     })
     .await?;
     let Some(draft) = draft else {
@@ -72,7 +80,7 @@ pub async fn show(
             Err(WebError::NotFound)
         };
     };
-    let kind = draftable(&draft.kind).ok_or(WebError::NotFound)?;
+    let kind = draft_kind(&draft.kind).ok_or(WebError::NotFound)?;
     let raw = RawForm::from_json(&draft.form_json);
     let page = FormPage {
         kind,
@@ -81,6 +89,7 @@ pub async fn show(
         errors: &FormErrors::default(),
         is_new: false,
         updated_at: Some(draft.updated_at),
+        attachments: &files,
     };
     // An amendment: what the parent said, above the form, while it is being corrected.
     let notice = super::amend::with_banner(q.message(), why.as_ref());
@@ -128,7 +137,7 @@ async fn store(
             let code = existing
                 .as_ref()
                 .map_or(posted_kind.as_str(), |d| d.kind.as_str());
-            let Some(kind) = draftable(code) else {
+            let Some(kind) = draft_kind(code) else {
                 return Ok(Err(WebError::BadRequest(
                     "Loại báo cáo không hợp lệ.".into(),
                 )));
@@ -145,6 +154,7 @@ async fn store(
                     supersedes: existing.as_ref().and_then(|d| d.supersedes.clone()),
                     created_by: existing.as_ref().map_or(user_id, |d| d.created_by),
                     updated_at: now,
+                    in_reply_to: existing.as_ref().and_then(|d| d.in_reply_to.clone()),
                 },
             )?;
             let detail = format!("{} {period}", kind.code());
@@ -152,7 +162,9 @@ async fn store(
             Ok(Ok(Stored {
                 kind,
                 updated_at: now,
+                in_reply_to: existing.as_ref().and_then(|d| d.in_reply_to.clone()),
                 supersedes: existing.and_then(|d| d.supersedes),
+                attachments: crate::db::attachments::of_draft(c, &idc)?,
             }))
         })
     })
@@ -166,6 +178,9 @@ struct Stored {
     updated_at: chrono::NaiveDateTime,
     /// The digest of the version this draft amends.
     supersedes: Option<String>,
+    /// The request it answers.
+    in_reply_to: Option<String>,
+    attachments: Vec<crate::db::attachments::Listed>,
 }
 
 /// POST /ban-nhap/{id}: "Lưu bản nháp".
@@ -187,19 +202,19 @@ pub async fn save(
 fn invalid(
     node: &Node,
     viewer: &Viewer,
-    kind: ReportKind,
     id: &ReportId,
     raw: &RawForm,
     errors: &FormErrors,
-    updated_at: chrono::NaiveDateTime,
+    stored: &Stored,
 ) -> HttpResponse {
     let page = FormPage {
-        kind,
+        kind: stored.kind,
         report_id: id.as_str(),
         raw,
         errors,
         is_new: false,
-        updated_at: Some(updated_at),
+        updated_at: Some(stored.updated_at),
+        attachments: &stored.attachments,
     };
     layout::html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -234,7 +249,7 @@ pub async fn approve(
     viewer.require_approver()?;
     let id = report_id(&id)?;
     let (stored, raw) = store(&node, &viewer, &id, form.into_inner()).await?;
-    let (kind, updated_at) = (stored.kind, stored.updated_at);
+    let kind = stored.kind;
     let supersedes = match stored.supersedes.as_deref().map(schema::Digest::parse) {
         None => None,
         Some(Ok(d)) => Some(d),
@@ -247,11 +262,7 @@ pub async fn approve(
     let now = now_local();
     let parsed = match forms::parse(kind, &raw, node.rules, now) {
         Ok(p) => p,
-        Err(errors) => {
-            return Ok(invalid(
-                &node, &viewer, kind, &id, &raw, &errors, updated_at,
-            ))
-        }
+        Err(errors) => return Ok(invalid(&node, &viewer, &id, &raw, &errors, &stored)),
     };
     let sub = Submission {
         protocol: Protocol::V1,
@@ -262,14 +273,26 @@ pub async fn approve(
         created_at: now,
         supersedes: supersedes.clone(),
         payload: parsed.payload,
+        in_reply_to: stored
+            .in_reply_to
+            .as_deref()
+            .and_then(|r| ReportId::parse(r).ok()),
+        attachments: schema::BoundedVec::parse(
+            stored.attachments.iter().map(|l| l.file.clone()).collect(),
+        )
+        .unwrap_or_default(),
     };
+    let limits = super::attach::limits(&node);
+    let mut errors = FormErrors::default();
     if let Err(e) = sub.validate() {
-        let mut errors = FormErrors::default();
         e.iter()
             .for_each(|x| errors.general(messages::vi(x.reason())));
-        return Ok(invalid(
-            &node, &viewer, kind, &id, &raw, &errors, updated_at,
-        ));
+    }
+    if let Err(e) = schema::check_attachments(sub.attachments.as_slice(), &limits) {
+        errors.general(e);
+    }
+    if !errors.is_empty() {
+        return Ok(invalid(&node, &viewer, &id, &raw, &errors, &stored));
     }
     let env = Envelope::sign(sub, &node.signer)
         .map_err(|e| WebError::Internal(anyhow::anyhow!("cannot sign the report: {e}")))?;
@@ -287,6 +310,7 @@ pub async fn approve(
             let queued = crate::queue::queue_in_transaction(c, &env, &actor, &links, max_queue)?;
             crate::db::notices::save_form(c, &idc, &digest, &form_json)?;
             drafts::delete(c, &idc)?;
+            crate::db::attachments::clear_draft(c, &idc)?;
             audit::append(c, &actor, "draft_delete", &idc, "approved")?;
             Ok(queued)
         });
@@ -304,9 +328,7 @@ pub async fn approve(
         Err(message) => {
             let mut errors = FormErrors::default();
             errors.general(message);
-            Ok(invalid(
-                &node, &viewer, kind, &id, &raw, &errors, updated_at,
-            ))
+            Ok(invalid(&node, &viewer, &id, &raw, &errors, &stored))
         }
         Ok(queued) => {
             node.wake().notify_one();
@@ -332,7 +354,7 @@ pub async fn confirm_delete(
     let draft = db(&node, move |c| Ok(drafts::get(c, &idc)?))
         .await?
         .ok_or(WebError::NotFound)?;
-    let kind = draftable(&draft.kind).map_or("Báo cáo", |k| k.label_vi());
+    let kind = draft_kind(&draft.kind).map_or("Báo cáo", |k| k.label_vi());
     let content = html! {
         h1 { "Xóa bản nháp?" }
         p { "Bản nháp «" (kind) "», kỳ " (draft.period) ", lưu lần cuối lúc "
@@ -367,6 +389,7 @@ pub async fn delete(
     db(&node, move |c| {
         c.immediate_transaction(|c| {
             drafts::delete(c, &idc)?;
+            crate::db::attachments::clear_draft(c, &idc)?;
             audit::append(c, &actor, "draft_delete", &idc, "deleted")
         })?;
         Ok(())

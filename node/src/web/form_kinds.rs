@@ -263,3 +263,19 @@ pub fn label_of(name: &str, form: Option<&Form>) -> String {
     }
     name.to_string()
 }
+
+/// The document form: what the files are (the files themselves are attached below the form).
+pub fn document(b: Bind<'_>) -> Markup {
+    let types: Vec<(&str, &str)> = schema::DocumentType::ALL
+        .iter()
+        .map(|d| (d.code(), d.label_vi()))
+        .collect();
+    html! {
+        h2 { "Tài liệu gửi kèm" }
+        (w::field(b, "document", "Loại tài liệu *", None, w::select(b, "document", &types)))
+        (w::field(b, "title", "Tên tài liệu *", Some("ví dụ: Nội quy bảo vệ bí mật nhà nước của UBND xã"), w::text(b, "title", 80)))
+        (w::field(b, "number", "Số, ký hiệu", Some("ví dụ: 15/QĐ-UBND"), w::text(b, "number", 30)))
+        (w::field(b, "issued_on", "Ngày ban hành", None, w::date(b, "issued_on")))
+        (w::field(b, "summary", "Trích yếu, ghi chú", None, w::textarea(b, "summary", 4)))
+    }
+}

@@ -24,6 +24,8 @@ pub struct FormPage<'a> {
     pub is_new: bool,
     /// When the draft was last saved (UTC).
     pub updated_at: Option<chrono::NaiveDateTime>,
+    /// The files on the draft, in order.
+    pub attachments: &'a [crate::db::attachments::Listed],
 }
 
 fn period_options(kind: ReportKind, current: &str) -> Vec<(String, String)> {
@@ -112,6 +114,7 @@ pub fn render(node: &Node, viewer: &Viewer, page: &FormPage<'_>, notice: Option<
                     w::select(b, "classification", &w::classification_options(false))))
             }
             @match (form, pack) {
+                _ if page.kind == ReportKind::Document => (form_kinds::document(b)),
                 (Some(form), Some(pack)) => {
                     @match page.kind {
                         ReportKind::AnnualReport => (form_kinds::annual(b, form)),
@@ -138,6 +141,7 @@ pub fn render(node: &Node, viewer: &Viewer, page: &FormPage<'_>, notice: Option<
                 p.hint { "Sau khi lưu, đề nghị lãnh đạo đơn vị mở bản nháp này để duyệt và ký gửi." }
             }
         }
+        (super::attach_view::files_box(viewer, page))
         @if !page.is_new {
             p { a.button href=(routes::delete_draft(page.report_id)) { "Xóa bản nháp…" } }
         }

@@ -3,7 +3,8 @@
 //! and incident reports ("khi phát hiện") — with the deadline at the province (dd/mm/yyyy, days
 //! left) and the state of each (chưa lập, bản nháp, đang gửi, đã gửi — có biên nhận, bị từ
 //! chối, giữ lại) and what the parent said (tiếp nhận, trả lại), plus the drafts in progress.
-//! Reports the parent returned come first, with the reason and "Sửa và nộp lại".
+//! Reports the parent returned come first, with the reason and "Sửa và nộp lại"; requests from
+//! above follow the obligations of the rule pack (`requests`).
 
 use actix_web::web;
 use chrono::NaiveDate;
@@ -136,23 +137,25 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
         (ReportKind::ComplianceStatus, annual),
         (ReportKind::IncidentReport, annual),
     ];
-    let (found, outbox, receipts, all_drafts, (reviews, returned)) = db(&node, move |c| {
-        let mut found = Vec::new();
-        for (kind, period) in wanted {
-            let p = period.to_string();
-            let subs = queries::submissions_of(c, kind.code(), &p)?;
-            found.push((kind, period, queries::drafts_of(c, kind.code(), &p)?, subs));
-        }
-        let ids: Vec<String> = found
-            .iter()
-            .flat_map(|f| f.3.iter().map(|s| s.report_id.clone()))
-            .collect();
-        let outbox = queries::outbox_of(c, &ids)?;
-        let receipts = queries::receipts_of(c, &ids)?;
-        let reviews = (reviews::current(c, &ids)?, reviews::waiting(c)?);
-        Ok((found, outbox, receipts, drafts::all(c)?, reviews))
-    })
-    .await?;
+    let (found, outbox, receipts, all_drafts, (reviews, returned), requests) =
+        db(&node, move |c| {
+            let mut found = Vec::new();
+            for (kind, period) in wanted {
+                let p = period.to_string();
+                let subs = queries::submissions_of(c, kind.code(), &p)?;
+                found.push((kind, period, queries::drafts_of(c, kind.code(), &p)?, subs));
+            }
+            let ids: Vec<String> = found
+                .iter()
+                .flat_map(|f| f.3.iter().map(|s| s.report_id.clone()))
+                .collect();
+            let outbox = queries::outbox_of(c, &ids)?;
+            let receipts = queries::receipts_of(c, &ids)?;
+            let reviews = (reviews::current(c, &ids)?, reviews::waiting(c)?);
+            let requests = super::requests::all(c)?;
+            Ok((found, outbox, receipts, drafts::all(c)?, reviews, requests))
+        })
+        .await?;
     let obligations: Vec<Obligation> = found
         .into_iter()
         .map(|(kind, period, drafts, subs)| Obligation {
@@ -180,6 +183,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
             @if let Some(p) = pack { br; span.muted { "Quy định áp dụng: " (p.title) } }
         }
         p { (reviews::pull_button(&viewer.csrf, routes::HOME)) }
+        (super::requests::section(&requests, &viewer.csrf, today))
         table {
             thead { tr { th { "Báo cáo" } th { "Kỳ" } th { "Hạn gửi về tỉnh" } th { "Tình trạng" } } }
             tbody {

@@ -174,6 +174,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
              giữ lại: chuyển bằng gói chuyển giao trên USB an toàn."
         }
         "da-xoa" => "Đã xóa bản nháp.",
+        "da-dinh-kem" => "Đã đính kèm tệp vào bản nháp.",
+        "da-bo-tep" => "Đã bỏ tệp khỏi bản nháp.",
+        "tra-loi" => {
+            "Đã mở bản nháp trả lời yêu cầu của cấp trên. Điền nội dung, đính kèm tệp nếu cần, \
+             lưu rồi trình lãnh đạo duyệt và ký gửi."
+        }
         "dang-sua" => {
             "Bản nháp sửa đổi đã mở từ bản đã gửi. Sửa theo ý kiến của cấp trên, lưu, rồi trình \
              lãnh đạo duyệt và ký gửi lại."

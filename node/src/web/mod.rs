@@ -11,6 +11,8 @@
 //! | `GET/POST /ban-nhap/{id}` | a draft: show, save |
 //! | `POST /ban-nhap/{id}/duyet` | approve, sign and queue (head, admin) |
 //! | `GET/POST /ban-nhap/{id}/xoa` | delete a draft (asks first) |
+//! | `POST /ban-nhap/{id}/tep`, `POST /ban-nhap/{id}/tep/{pos}/bo` | attach files (multipart), take one off ([`attach`]) |
+//! | `POST /yeu-cau/{id}/tra-loi` | open the draft answering a request from above ([`requests`]) |
 //! | `GET /bao-cao/{id}/in` | the signed report as an official document ([`print`]) |
 //! | `POST /bao-cao/{id}/sua` | "Sửa và nộp lại": a draft amending the latest version ([`amend`]) |
 //! | `GET /lich-su` | every submission, its delivery and its review ([`history`]) |
@@ -18,6 +20,8 @@
 //! | `GET/POST /nguoi-dung`, `POST /nguoi-dung/{id}/mat-khau` | users (admin, [`users`]) |
 
 mod amend;
+mod attach;
+mod attach_view;
 mod draft;
 pub mod error;
 mod form_kinds;
@@ -29,6 +33,7 @@ mod login;
 mod print;
 mod print_body;
 pub mod queries;
+pub mod requests;
 pub mod reviews;
 pub mod routes;
 pub mod session;
@@ -106,7 +111,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(r::TRANSFER, web::get().to(transfer::show))
         .route(r::TRANSFER_EXPORT, web::post().to(transfer::export))
         .route(r::TRANSFER_IMPORT, web::post().to(transfer::import))
-        .route(r::PULL_NOTICES, web::post().to(reviews::pull_now));
+        .route(r::PULL_NOTICES, web::post().to(reviews::pull_now))
+        .route("/ban-nhap/{id}/tep", web::post().to(attach::upload))
+        .route(
+            "/ban-nhap/{id}/tep/{pos}/bo",
+            web::post().to(attach::remove),
+        )
+        .route("/yeu-cau/{id}/tra-loi", web::post().to(requests::answer));
 }
 
 pub fn server(node: Node, listener: TcpListener) -> anyhow::Result<actix_web::dev::Server> {

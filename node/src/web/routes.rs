@@ -34,6 +34,21 @@ pub fn approve(report_id: &str) -> String {
     format!("/ban-nhap/{report_id}/duyet")
 }
 
+/// POST (multipart): attaches files to a draft.
+pub fn attach(report_id: &str) -> String {
+    format!("/ban-nhap/{report_id}/tep")
+}
+
+/// POST: takes the file at `position` off a draft.
+pub fn detach(report_id: &str, position: i32) -> String {
+    format!("/ban-nhap/{report_id}/tep/{position}/bo")
+}
+
+/// POST: opens the draft that answers a request.
+pub fn answer(request_id: &str) -> String {
+    format!("/yeu-cau/{request_id}/tra-loi")
+}
+
 /// POST: deletes a draft.
 pub fn delete_draft(report_id: &str) -> String {
     format!("/ban-nhap/{report_id}/xoa")

@@ -1,104 +1,115 @@
-//! The upper bound on covered risk: the linear relaxation of a two-resource knapsack. Every
-//! visited unit uses one visit of the capacity `K` (weekly caps, visits that fit in a day,
-//! campaign size) and at least `h_u` minutes of team time (its visit, plus the travel to its
-//! nearest other point, unit or base: each leg of a route is at least that, and a route has
-//! at least as many legs as visits) out of the teams' total `H` minutes; its fraction is in
-//! [0, 1]. Solved by Lagrangian relaxation of the count: any multiplier gives a valid bound,
-//! and a golden-section search finds the best one.
+//! The upper bound on covered risk (docs/planning.md §5): a Lagrangian bound of the linear
+//! relaxation that assigns each unit to at most one allowed team that can reach it, with per
+//! team a visit capacity `K_t` (weekly caps, visits that fit in a day) and team-days `H_t`,
+//! the campaign's size, and the class counts an optimal plan must reach (it is at least as
+//! good as the plan in the lexicographic order). A unit visited by team `t` uses one visit
+//! and at least `h(u, t)` days: its visit plus the leg that arrives there, at least the
+//! travel from its nearest other unit or from `t`'s base. Every choice of multipliers gives a
+//! valid bound; we start from the pooled bound (all teams together, one multiplier for visits
+//! and one for days, found by golden-section search) and improve it by projected subgradient
+//! steps, keeping the smallest value seen.
 
 use super::campaign::{CampaignSize, WeeklyCapacity};
 use super::geo::Grid;
+use super::lagrange::{Lagrangian, Pair};
+use super::plan::{Objective, Selection};
 use super::problem::Problem;
 
-/// Minutes of team time per unit: its visit plus the travel to its nearest other point.
-fn unit_minutes(p: &Problem) -> Vec<f64> {
-    let mut points: Vec<_> = p.units.iter().map(|u| u.loc).collect();
-    points.extend(p.teams.iter().map(|t| t.base));
-    let grid = Grid::new(points, 0.1);
-    p.units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let near = grid
-                .nearest_other_km(i)
-                .map_or(0, |km| p.travel.minutes_km(km));
-            f64::from(u.visit + near)
+/// Travel minutes from each unit to its nearest other unit (`u32::MAX` when alone).
+fn nearest_unit_minutes(p: &Problem) -> Vec<u32> {
+    if p.units.len() < 2 {
+        return vec![u32::MAX; p.units.len()];
+    }
+    let grid = Grid::new(p.units.iter().map(|u| u.loc).collect(), 0.1);
+    (0..p.units.len())
+        .map(|i| {
+            grid.nearest_other_km(i)
+                .map_or(u32::MAX, |km| p.travel.minutes_km(km))
         })
         .collect()
 }
 
-/// Total team minutes available: per team and ISO week, its available days (at most its
-/// weekly cap when the cap is in days), capped by the campaign size in team-days.
-fn team_minutes(p: &Problem) -> f64 {
-    let mut days = 0u64;
-    for (t, team) in p.teams.iter().enumerate() {
-        for n in p.days_per_week(t).values() {
-            days += u64::from(match team.capacity {
-                WeeklyCapacity::Visits(_) => *n,
-                WeeklyCapacity::Days(c) => c.min(*n),
+/// Team `t`'s days away: per ISO week its available days, at most its cap in days.
+fn team_days(p: &Problem, t: usize) -> f64 {
+    p.days_per_week(t)
+        .values()
+        .map(|n| match p.teams[t].capacity {
+            WeeklyCapacity::Visits(_) => f64::from(*n),
+            WeeklyCapacity::Days(c) => f64::from(c.min(*n)),
+        })
+        .sum()
+}
+
+/// The relaxation's data: per unit its allowed, reachable teams with the days it uses there.
+fn lagrangian(p: &Problem, objective: Objective) -> Lagrangian {
+    let nearest = nearest_unit_minutes(p);
+    let day = f64::from(p.day);
+    let mut pairs = Vec::new();
+    let mut start = vec![0];
+    for (i, u) in p.units.iter().enumerate() {
+        for t in 0..p.teams.len() {
+            if !p.allowed(t, u) || p.solo_days(t, u) > p.max_trip_days {
+                continue;
+            }
+            let leg = p.travel.minutes(p.teams[t].base, u.loc).min(nearest[i]);
+            pairs.push(Pair {
+                team: t,
+                days: f64::from(u.visit + leg) / day,
             });
         }
+        start.push(pairs.len());
     }
-    if let CampaignSize::TeamDays(n) = p.campaign.size {
-        days = days.min(n.into());
+    let count = |c: Selection| p.units.iter().filter(|u| u.class == c).count() as u32;
+    // An optimal plan visits at least as many random picks as this plan; if this plan visits
+    // them all, an optimal plan does too and then at least as many mandatory units.
+    let all_random = objective.random >= count(Selection::Random);
+    let mandatory = if all_random { objective.mandatory } else { 0 };
+    Lagrangian {
+        risk: p.units.iter().map(|u| u.risk as f64).collect(),
+        class: p.units.iter().map(|u| u.class).collect(),
+        start,
+        pairs,
+        visits: (0..p.teams.len())
+            .map(|t| p.team_visit_capacity(t) as f64)
+            .collect(),
+        days: (0..p.teams.len()).map(|t| team_days(p, t)).collect(),
+        total_visits: match p.campaign.size {
+            CampaignSize::Units(n) => Some(f64::from(n)),
+            _ => None,
+        },
+        total_days: match p.campaign.size {
+            CampaignSize::TeamDays(n) => Some(f64::from(n)),
+            _ => None,
+        },
+        at_least: [
+            (
+                Selection::Random,
+                objective.random,
+                count(Selection::Random),
+            ),
+            (Selection::Mandatory, mandatory, count(Selection::Mandatory)),
+        ],
     }
-    days as f64 * f64::from(p.day)
 }
 
-/// max Σ (r - λ)x s.t. Σ h x <= cap, 0 <= x <= 1 (fractional knapsack).
-fn knapsack(items: &[(f64, f64)], lambda: f64, cap: f64) -> f64 {
-    let mut v: Vec<(f64, f64)> = items
-        .iter()
-        .filter(|(r, _)| *r > lambda)
-        .map(|(r, h)| (r - lambda, *h))
-        .collect();
-    v.sort_by(|a, b| (b.0 / b.1).total_cmp(&(a.0 / a.1)));
-    let (mut left, mut total) = (cap, 0.0);
-    for (gain, h) in v {
-        if left <= 0.0 {
-            break;
-        }
-        let x = (left / h).min(1.0);
-        total += gain * x;
-        left -= h * x;
+/// The bound, in risk points, on the covered risk of an optimal plan, given the objective
+/// reached by a plan (`covered_milli` is its risk, a lower bound on the optimum that steers
+/// the subgradient steps).
+pub fn upper_bound(p: &Problem, objective: Objective) -> f64 {
+    if p.units.is_empty() {
+        return 0.0;
     }
-    total
+    let l = lagrangian(p, objective);
+    l.minimise(objective.risk_milli as f64, 200) / 1000.0
 }
 
-/// The bound, in risk points. With `fixed`, the bound holds for plans that visit every unit
-/// marked there (their risk counts in full).
-pub fn upper_bound(p: &Problem, fixed: Option<&[bool]>) -> f64 {
-    let h = unit_minutes(p);
-    let mut count = p.visit_capacity() as f64;
-    let mut minutes = team_minutes(p);
-    let mut base = 0.0;
-    let mut items = Vec::new();
-    for (i, u) in p.units.iter().enumerate() {
-        let r = u.risk as f64;
-        if fixed.is_some_and(|f| f[i]) {
-            base += r;
-            count -= 1.0;
-            minutes -= h[i];
-        } else {
-            items.push((r, h[i]));
-        }
+/// The pooled bound (one visit capacity and one pool of team-days for all teams; a class fixed
+/// only when the plan visits all its units): the starting point of [`upper_bound`], kept to
+/// compare with in the benchmark.
+pub fn pooled_bound(p: &Problem, objective: Objective) -> f64 {
+    if p.units.is_empty() {
+        return 0.0;
     }
-    if count < 0.0 || minutes < 0.0 {
-        return upper_bound(p, None);
-    }
-    let dual = |lambda: f64| lambda * count + knapsack(&items, lambda, minutes);
-    let (mut lo, mut hi) = (0.0f64, items.iter().map(|i| i.0).fold(0.0, f64::max));
-    let mut best = dual(lo).min(dual(hi));
-    let g = (5f64.sqrt() - 1.0) / 2.0;
-    for _ in 0..60 {
-        let (a, b) = (hi - g * (hi - lo), lo + g * (hi - lo));
-        let (fa, fb) = (dual(a), dual(b));
-        best = best.min(fa).min(fb);
-        if fa <= fb {
-            hi = b;
-        } else {
-            lo = a;
-        }
-    }
-    (base + best) / 1000.0
+    let l = lagrangian(p, objective);
+    l.pooled().0 / 1000.0
 }

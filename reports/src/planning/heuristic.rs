@@ -1,14 +1,16 @@
-//! The heuristic for large instances. Units are taken in priority order (mandatory, random
-//! picks, then by risk): (1) each goes to the nearest allowed team that still has capacity
+//! The heuristic for large instances. Units are taken in priority order (random picks,
+//! mandatory units, then by risk): (1) each goes to the nearest allowed team that still has capacity
 //! (its territory); (2) week by week, each team builds trips from its territory: the first
 //! unit in priority order that is released and fits is the seed, and the nearest of its
 //! neighbours are inserted at the cheapest position while the trip fits the week; (3) left-over
 //! units are inserted into existing trips or given a trip of their own by any of their nearest
 //! allowed teams; (4) a left-over unit replaces a lower-priority unit of a nearby trip when
-//! the trip still fits. Deterministic: every choice breaks ties by index.
+//! the trip still fits; (5) the class order is restored by [`improve::promote`]. Deterministic:
+//! every choice breaks ties by index.
 
 use std::cmp::Reverse;
 
+use super::improve;
 use super::problem::Problem;
 use super::route::{Ledger, RTrip};
 
@@ -73,7 +75,7 @@ pub fn solve(p: &Problem) -> Vec<RTrip> {
     s.repair(&order);
     s.replace(&order);
     s.repair(&order);
-    s.trips
+    improve::promote(p, s.trips, &s.near, &order)
 }
 
 impl State<'_, '_> {

@@ -8,13 +8,15 @@ use schema::UnitId;
 
 use super::campaign::TeamId;
 
-/// Why a unit is in the plan's selection.
+/// Why a unit is in the plan's selection. The order is the planner's priority: the random
+/// picks (a share of the capacity reserved for them, docs/planning.md §2), then the mandatory
+/// units, then the others by risk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Selection {
+    /// Drawn at random for fairness, within the campaign's random share.
+    Random,
     /// Not inspected for the campaign's coverage period (or never).
     Mandatory,
-    /// Drawn at random for fairness.
-    Random,
     /// Chosen for its risk.
     Risk,
 }
@@ -27,6 +29,9 @@ impl Selection {
             Selection::Risk => "risk",
         }
     }
+
+    /// The three classes, in priority order.
+    pub const ALL: [Selection; 3] = [Selection::Random, Selection::Mandatory, Selection::Risk];
 
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -101,6 +106,25 @@ impl Reason {
             Reason::NoCapacity => "Các đoàn đã kín lịch với đơn vị ưu tiên hơn".into(),
         }
     }
+
+    /// A label without the unit's own dates, for counts of units grouped by reason.
+    pub fn group_label_vi(self) -> &'static str {
+        match self {
+            Reason::InspectedRecently { .. } => "Mới được kiểm tra, chưa đến hạn kiểm tra lại",
+            Reason::LeadTime { .. } => "Không đủ thời gian thông báo trước",
+            Reason::TooFar { .. } => "Quá xa: không đoàn nào đi, kiểm tra và trở về kịp",
+            Reason::Excluded => "Được loại trừ khỏi đợt kiểm tra",
+            Reason::OnlyPreviousTeam => {
+                "Chỉ có đoàn đã kiểm tra lần trước, không kiểm tra hai lần liên tiếp"
+            }
+            Reason::VisitTooLong => "Thời gian làm việc tại đơn vị dài hơn một ngày",
+            Reason::NoWorkingDay => {
+                "Không còn ngày làm việc phù hợp (trừ ngày nghỉ, thời gian tạm dừng)"
+            }
+            Reason::CampaignFull => "Đã đủ quy mô của đợt kiểm tra",
+            Reason::NoCapacity => "Các đoàn đã kín lịch với đơn vị ưu tiên hơn",
+        }
+    }
 }
 
 /// How the plan was found.
@@ -112,12 +136,12 @@ pub enum Method {
     Heuristic,
 }
 
-/// The lexicographic objective: mandatory units first, then random picks, then risk (in
-/// thousandths of a point).
+/// The lexicographic objective: random picks (the reserved share), then mandatory units, then
+/// risk (in thousandths of a point). The field order is the comparison order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Objective {
-    pub mandatory: u32,
     pub random: u32,
+    pub mandatory: u32,
     pub risk_milli: u64,
 }
 
@@ -174,6 +198,36 @@ pub struct Plan {
     pub upper_bound: f64,
     /// The units drawn at random (with `seed`), visited or not.
     pub random_picks: Vec<UnitId>,
+    /// How the random picks were drawn.
+    pub random_draw: RandomDraw,
+    /// Per class, in priority order: how many were candidates, eligible, visited, left out.
+    pub classes: Vec<ClassCount>,
+}
+
+/// The random draw: `quota = round(share × capacity)` units out of `pool`, with `seed`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RandomDraw {
+    pub share: f64,
+    /// The visit capacity K of docs/planning.md §5.
+    pub capacity: u64,
+    /// `round(share × capacity)`: the visits reserved for random picks.
+    pub quota: u32,
+    /// Eligible units neither mandatory nor excluded, among which the picks were drawn.
+    pub pool: u32,
+    /// Units drawn: `min(quota, pool)`.
+    pub drawn: u32,
+}
+
+/// The explanation of one class: every candidate of the class is eligible or rejected, every
+/// eligible one visited or left out, and each left-out unit counted under its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassCount {
+    pub selection: Selection,
+    pub candidates: u32,
+    pub eligible: u32,
+    pub visited: u32,
+    /// Per reason (in order of first appearance by reason code), how many were left out.
+    pub left_out: Vec<(Reason, u32)>,
 }
 
 impl Plan {

@@ -11,8 +11,8 @@ use config::rules::Calendar;
 use config::units::LatLon;
 
 use super::campaign::{Campaign, CampaignSize, Candidate, PlanError, Team, WeeklyCapacity};
-use super::geo::{days_for, visit_step, Travel};
-use super::plan::{Reason, Selection};
+use super::geo::{days_for, visit_step, Grid, Travel};
+use super::plan::{RandomDraw, Reason, Selection};
 use super::rng::SplitMix64;
 
 /// Risk in thousandths of a point: the planner optimises integers, so sums are exact.
@@ -66,6 +66,10 @@ pub struct Problem<'a> {
     pub rejected: Vec<(usize, Selection, Reason)>,
     /// The earliest day any visit may happen (start, notice lead time).
     pub earliest: NaiveDate,
+    /// The most visits that can start on one day (see [`visits_per_day`]).
+    pub per_day: u64,
+    /// How the random picks were drawn.
+    pub draw: RandomDraw,
 }
 
 pub fn week_key(d: NaiveDate) -> u32 {
@@ -122,8 +126,17 @@ impl<'a> Problem<'a> {
             team_days,
             rejected: Vec::new(),
             earliest,
+            per_day: 1,
+            draw: RandomDraw {
+                share: campaign.coverage.random_share,
+                capacity: 0,
+                quota: 0,
+                pool: 0,
+                drawn: 0,
+            },
         };
         p.classify();
+        p.per_day = visits_per_day(&p);
         p.draw_random_picks();
         Ok(p)
     }
@@ -228,14 +241,22 @@ impl<'a> Problem<'a> {
     }
 
     /// The random picks: `round(share * capacity)` units drawn uniformly, with the campaign's
-    /// seed, among the visitable units that are not mandatory (in unit id order).
+    /// seed, among the visitable units that are not mandatory (in unit id order): a partial
+    /// Fisher–Yates shuffle of that pool with SplitMix64. The draw is recorded in `draw`.
     fn draw_random_picks(&mut self) {
         let pool: Vec<usize> = (0..self.units.len())
             .filter(|i| self.units[*i].class == Selection::Risk)
             .collect();
         let cap = self.visit_capacity();
-        let want = (self.campaign.coverage.random_share * cap as f64).round() as usize;
-        let k = want.min(pool.len());
+        let quota = (self.campaign.coverage.random_share * cap as f64).round() as usize;
+        let k = quota.min(pool.len());
+        self.draw = RandomDraw {
+            share: self.campaign.coverage.random_share,
+            capacity: cap,
+            quota: u32::try_from(quota).unwrap_or(u32::MAX),
+            pool: pool.len() as u32,
+            drawn: k as u32,
+        };
         let mut pool = pool;
         let mut rng = SplitMix64::new(self.campaign.seed);
         for j in 0..k {
@@ -246,8 +267,8 @@ impl<'a> Problem<'a> {
     }
 
     /// An upper bound on the number of visits in the whole plan: per team and ISO week, the
-    /// weekly cap or what fits in its available days (visits never straddle two days), capped
-    /// by the campaign size.
+    /// weekly cap or what fits in its available days ([`Problem::per_day`] visits a day),
+    /// capped by the campaign size.
     pub fn visit_capacity(&self) -> u64 {
         let total = (0..self.teams.len())
             .map(|t| self.team_visit_capacity(t))
@@ -260,8 +281,7 @@ impl<'a> Problem<'a> {
 
     /// Team `t`'s share of [`Problem::visit_capacity`] (before the campaign size).
     pub fn team_visit_capacity(&self, t: usize) -> u64 {
-        let min_visit = self.units.iter().map(|u| u.visit).min().unwrap_or(self.day);
-        let per_day = u64::from(self.day / min_visit.max(1)).max(1);
+        let per_day = self.per_day;
         self.days_per_week(t)
             .values()
             .map(|n| {
@@ -290,6 +310,35 @@ impl<'a> Problem<'a> {
     pub fn allowed(&self, t: usize, u: &PUnit) -> bool {
         u.forbidden != Some(t)
     }
+}
+
+/// The most visits that can start on one day: k visits starting on the same day all end by
+/// its end (a visit never straddles two days) and are separated by k − 1 legs between distinct
+/// units, so the k shortest visits plus k − 1 times the shortest leg between two units fit in
+/// a day. At least 1.
+fn visits_per_day(p: &Problem) -> u64 {
+    let mut visits: Vec<u32> = p.units.iter().map(|u| u.visit).collect();
+    visits.sort_unstable();
+    let gap = if p.units.len() < 2 {
+        0
+    } else {
+        let grid = Grid::new(p.units.iter().map(|u| u.loc).collect(), 0.1);
+        (0..p.units.len())
+            .filter_map(|i| grid.nearest_other_km(i))
+            .map(|km| p.travel.minutes_km(km))
+            .min()
+            .unwrap_or(0)
+    };
+    let (mut used, mut k) = (0u32, 0u64);
+    for v in visits {
+        let need = used + v + if k > 0 { gap } else { 0 };
+        if need > p.day {
+            break;
+        }
+        used = need;
+        k += 1;
+    }
+    k.max(1)
 }
 
 /// Working days of the period outside every blackout, with their weeks and runs.

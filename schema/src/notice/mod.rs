@@ -14,6 +14,7 @@
 //! changed body fails here.
 
 mod addressee;
+mod request;
 mod review;
 mod trust;
 
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use addressee::{Addressee, MAX_ADDRESSEES};
+pub use request::{Asked, DocumentType, Request};
 pub use review::{Review, Verdict, MAX_REASON};
 pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
 
@@ -53,6 +55,7 @@ pub struct NoticeKind(String);
 impl NoticeKind {
     pub const REVIEW: &'static str = "review";
     pub const TRUST: &'static str = "trust";
+    pub const REQUEST: &'static str = "request";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let ok = (1..=32).contains(&raw.len())
@@ -104,7 +107,7 @@ impl JsonSchema for NoticeKind {
         json_schema!({
             "type": "string",
             "pattern": "^[a-z][a-z_]{0,31}$",
-            "description": "review, trust; request, directive and rule_pack are reserved"
+            "description": "review, trust, request; directive and rule_pack are reserved"
         })
     }
 }
@@ -131,6 +134,8 @@ pub enum NoticeContent {
     Review(Review),
     /// CRLs to install.
     Trust(TrustUpdate),
+    /// An order to send a report or a document by a date.
+    Request(Request),
     /// A kind this version does not know: stored and relayed, not applied.
     Unknown(NoticeKind),
 }
@@ -157,6 +162,11 @@ impl NoticeBody {
         if self.kind.as_str() == NoticeKind::TRUST {
             let t: TrustUpdate = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
             return Ok(NoticeContent::Trust(t));
+        }
+        if self.kind.as_str() == NoticeKind::REQUEST {
+            let r: Request = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
+            r.validate(self.issued_at.date_naive())?;
+            return Ok(NoticeContent::Request(r));
         }
         if self.kind.as_str() != NoticeKind::REVIEW {
             return Ok(NoticeContent::Unknown(self.kind.clone()));

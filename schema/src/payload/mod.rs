@@ -4,6 +4,7 @@
 
 mod annual;
 mod consolidated;
+mod document;
 mod incident;
 mod inspection;
 mod plan;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use annual::{AnnualReport, IncidentSummary, IndicatorEntry, Section};
 pub use consolidated::{ConsolidatedReport, SourceRef, ViolationCount};
+pub use document::DocumentAnswer;
 pub use incident::{CarrierForm, IncidentReport, IncidentStatus};
 pub use inspection::{Finding, InspectionResult, Severity};
 pub use plan::{ComplianceItem, ComplianceStatus, ComplianceValue, ImplementationPlan, PlanTask};
@@ -31,16 +33,19 @@ pub enum ReportKind {
     ImplementationPlan,
     InspectionResult,
     ConsolidatedReport,
+    /// A document sent as attached files, in answer to a request.
+    Document,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 6] = [
+    pub const ALL: [ReportKind; 7] = [
         Self::AnnualReport,
         Self::IncidentReport,
         Self::ComplianceStatus,
         Self::ImplementationPlan,
         Self::InspectionResult,
         Self::ConsolidatedReport,
+        Self::Document,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +56,7 @@ impl ReportKind {
             Self::ImplementationPlan => "implementation_plan",
             Self::InspectionResult => "inspection_result",
             Self::ConsolidatedReport => "consolidated_report",
+            Self::Document => "document",
         }
     }
 
@@ -69,6 +75,7 @@ impl ReportKind {
             Self::ImplementationPlan => "Kế hoạch triển khai",
             Self::InspectionResult => "Kết quả kiểm tra",
             Self::ConsolidatedReport => "Báo cáo tổng hợp",
+            Self::Document => "Tài liệu gửi theo yêu cầu",
         }
     }
 }
@@ -83,6 +90,7 @@ pub enum Payload {
     ImplementationPlan(ImplementationPlan),
     InspectionResult(InspectionResult),
     ConsolidatedReport(ConsolidatedReport),
+    Document(DocumentAnswer),
 }
 
 impl Payload {
@@ -94,6 +102,7 @@ impl Payload {
             Self::ImplementationPlan(_) => ReportKind::ImplementationPlan,
             Self::InspectionResult(_) => ReportKind::InspectionResult,
             Self::ConsolidatedReport(_) => ReportKind::ConsolidatedReport,
+            Self::Document(_) => ReportKind::Document,
         }
     }
 
@@ -107,6 +116,7 @@ impl Payload {
             Self::ImplementationPlan(r) => r.validate(&mut errs),
             Self::InspectionResult(r) => r.validate(&mut errs),
             Self::ConsolidatedReport(r) => r.validate(&mut errs),
+            Self::Document(r) => r.validate(&mut errs),
         }
         errs.into_result()
     }

@@ -48,6 +48,8 @@ pub fn annual_submission(unit: &str, report_id: &str) -> Submission {
         classification: Classification::Mat,
         created_at: at("2026-12-05T09:30:00+07:00"),
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::AnnualReport(annual(
             &[
                 (
@@ -72,6 +74,8 @@ pub fn incident_submission(unit: &str) -> Submission {
         classification: Classification::ToiMat,
         created_at: at("2026-05-02T08:00:00+07:00"),
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::IncidentReport(IncidentReport {
             discovered_at: at("2026-05-01T16:20:00+07:00"),
             exposed_classification: Classification::Mat,
@@ -130,6 +134,8 @@ pub fn arb_submission() -> impl Strategy<Value = Submission> {
                 classification: Classification::ALL[cls as usize],
                 created_at: at(&format!("{year}-12-01T10:00:00+07:00")),
                 supersedes: None,
+                in_reply_to: None,
+                attachments: Default::default(),
                 payload: Payload::AnnualReport(annual(&s, &ind)),
             }
         })

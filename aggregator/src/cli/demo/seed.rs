@@ -289,6 +289,8 @@ fn incident(unit: &UnitId) -> anyhow::Result<Option<Submission>> {
         classification: Classification::Mat,
         created_at: at(created)?,
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::IncidentReport(IncidentReport {
             discovered_at: at(discovered)?,
             exposed_classification: Classification::Mat,

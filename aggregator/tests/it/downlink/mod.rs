@@ -4,6 +4,7 @@
 //! them to an air-gapped unit.
 
 mod refusals;
+mod requests;
 mod review;
 mod tiers;
 

@@ -20,6 +20,8 @@ pub fn annual(unit: &str) -> Submission {
         classification: Classification::Mat,
         created_at: now,
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload: Payload::AnnualReport(AnnualReport {
             sections: BoundedVec::parse(
                 form.sections

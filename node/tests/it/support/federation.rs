@@ -219,6 +219,8 @@ pub fn submission(unit: &str, kind: ReportKind, classification: Classification) 
         classification,
         created_at: now,
         supersedes: None,
+        in_reply_to: None,
+        attachments: Default::default(),
         payload,
     }
 }

@@ -1,0 +1,3 @@
+DROP TABLE attachments;
+DROP TABLE request_answers;
+DROP TABLE requests;

@@ -1,0 +1,192 @@
+//! `bmnn-aggregator request …`: issue a request (yêu cầu báo cáo) to a scope, and follow it.
+//!
+//! - `request issue --to subtree:75 --title … --basis … (--document internal_rules | --report
+//!   implementation_plan) --period 2026 (--due 2026-12-20 | --working-days 10)
+//!   [--classification khong_mat] [--instructions …]` signs the `request` notice and stores it
+//!   for the children's next pull; prints its id and how many registered units it reaches.
+//! - `request status --id …` prints each addressed unit's state (on time, late, missing, not
+//!   yet due) and the counts; `--csv` writes them as CSV.
+//! - `request file --sha256 … --out FILE` writes an attached file received here.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context as _};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use config::settings::AggregatorSettings;
+use node::tls::TlsMaterial;
+use schema::{Asked, Classification, DocumentType, Line, ReportKind, ReportingPeriod, Request};
+
+use crate::requests::{self, tracking};
+use crate::store;
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Ra yêu cầu báo cáo / issue a request to a scope.
+    Issue(IssueArgs),
+    /// Theo dõi yêu cầu / each addressed unit's state.
+    Status(StatusArgs),
+    /// Lưu tệp đính kèm / write an attached file received here.
+    File(FileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    #[command(flatten)]
+    pub config: super::run::ConfigArg,
+    /// subtree:75, unit:75.26041, tier:75:commune or list:75.26041,75.26044.
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub title: String,
+    /// The letter that orders it, e.g. "Công văn số 120/BCĐ-PA03 ngày 02/02/2026".
+    #[arg(long)]
+    pub basis: String,
+    /// A document: internal_rules, assignment_decision, key_position_list, other.
+    #[arg(long, conflicts_with = "report")]
+    pub document: Option<String>,
+    /// A report kind of the rule pack, e.g. implementation_plan.
+    #[arg(long)]
+    pub report: Option<String>,
+    /// The period the answer belongs to (default: the current annual period).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The last day an answer is on time (yyyy-mm-dd).
+    #[arg(long, conflicts_with = "working_days")]
+    pub due: Option<NaiveDate>,
+    /// Or: this many working days from today (the rule book's calendar).
+    #[arg(long)]
+    pub working_days: Option<i32>,
+    #[arg(long, default_value = "khong_mat")]
+    pub classification: String,
+    #[arg(long)]
+    pub instructions: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub config: super::run::ConfigArg,
+    #[arg(long)]
+    pub id: String,
+    /// Print CSV (unit id, name, state, report id, date) instead of the summary.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    #[command(flatten)]
+    pub config: super::run::ConfigArg,
+    /// sha256:<hex> or <hex>.
+    #[arg(long)]
+    pub sha256: String,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(cmd: RequestCommand) -> anyhow::Result<()> {
+    match cmd {
+        RequestCommand::Issue(a) => issue(a),
+        RequestCommand::Status(a) => status(a),
+        RequestCommand::File(a) => file(a),
+    }
+}
+
+fn asked(a: &IssueArgs) -> anyhow::Result<Asked> {
+    match (&a.document, &a.report) {
+        (Some(d), None) => Ok(Asked::Document {
+            document: DocumentType::parse(d).ok_or_else(|| {
+                anyhow!("--document {d}: write internal_rules, assignment_decision, key_position_list or other")
+            })?,
+        }),
+        (None, Some(r)) => Ok(Asked::Report {
+            report_kind: ReportKind::parse(r).map_err(|e| anyhow!("--report: {e}"))?,
+        }),
+        _ => bail!("say what to send: --document … or --report …"),
+    }
+}
+
+fn issue(a: IssueArgs) -> anyhow::Result<()> {
+    let settings = AggregatorSettings::load(&a.config.config)?;
+    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let today = node::web::layout::today();
+    let due = match (a.due, a.working_days) {
+        (Some(d), _) => d,
+        (None, Some(n)) if n > 0 => requests::due_in_working_days(rules, today, n),
+        _ => bail!("give --due yyyy-mm-dd or --working-days N (N > 0)"),
+    };
+    let period = match &a.period {
+        Some(p) => ReportingPeriod::parse(p).map_err(|e| anyhow!("--period: {e}"))?,
+        None => ReportingPeriod::annual_containing(today),
+    };
+    let request = Request {
+        title: Line::parse(&a.title).map_err(|e| anyhow!("--title: {e}"))?,
+        legal_basis: Line::parse(&a.basis).map_err(|e| anyhow!("--basis: {e}"))?,
+        asked: asked(&a)?,
+        period,
+        due,
+        classification: Classification::parse(&a.classification)
+            .map_err(|e| anyhow!("--classification: {e}"))?,
+        instructions: a
+            .instructions
+            .as_deref()
+            .map(schema::Text::parse)
+            .transpose()
+            .map_err(|e| anyhow!("--instructions: {e}"))?,
+    };
+    request
+        .validate(today)
+        .map_err(|e| anyhow!("the request is not valid: {e}"))?;
+    let addressee = requests::parse_scope(&a.to)?;
+    let signer = TlsMaterial::load(&settings.tls)?.signer()?;
+    let pool = store::open_settings(&settings)?;
+    let mut conn = pool.get()?;
+    let notice = requests::issue(&mut conn, &signer, addressee, request, "cli")?;
+    let id = notice.body.notice_id.to_string();
+    let t = tracking::track(&mut conn, &id, &settings.unit.id, today)?
+        .context("the request just stored is missing")?;
+    println!(
+        "Đã ra yêu cầu {id}: {} đơn vị, hạn {} / request issued to {} registered units, due {due}",
+        t.units.len(),
+        due.format("%d/%m/%Y"),
+        t.units.len()
+    );
+    Ok(())
+}
+
+fn status(a: StatusArgs) -> anyhow::Result<()> {
+    let settings = AggregatorSettings::load(&a.config.config)?;
+    let pool = store::open_settings(&settings)?;
+    let mut conn = pool.get()?;
+    let today = node::web::layout::today();
+    let t = tracking::track(&mut conn, &a.id, &settings.unit.id, today)?
+        .ok_or_else(|| anyhow!("no request {} here / không có yêu cầu này", a.id))?;
+    if a.csv {
+        print!("{}", String::from_utf8_lossy(&tracking::csv(&t)));
+        return Ok(());
+    }
+    let (on, late, missing, pending) = t.counts();
+    println!(
+        "{}: {} đơn vị; đúng hạn {on}, trễ hạn {late}, chưa gửi (quá hạn) {missing}, chưa đến hạn {pending}",
+        t.request.title,
+        t.units.len()
+    );
+    Ok(())
+}
+
+fn file(a: FileArgs) -> anyhow::Result<()> {
+    let settings = AggregatorSettings::load(&a.config.config)?;
+    let pool = store::open_settings(&settings)?;
+    let mut conn = pool.get()?;
+    let sha = if a.sha256.starts_with("sha256:") {
+        a.sha256.clone()
+    } else {
+        format!("sha256:{}", a.sha256)
+    };
+    let (_, bytes) = store::requests::attachment(&mut conn, &sha)?
+        .ok_or_else(|| anyhow!("no attached file {sha} here / không có tệp này"))?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("cannot write {}", a.out.display()))?;
+    println!("{} bytes → {}", bytes.len(), a.out.display());
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Requests (yêu cầu báo cáo) down the tree: the committee orders the units of a scope to send
+//! a report or a document by a date. [`issue`] signs the `request` notice and stores it in one
+//! write transaction (the notice for the children's next pull, the `requests` row for tracking,
+//! an audit entry); a child aggregator records a request it relays the same way, so a
+//! province sees the nation's requests in its own tracking. [`tracking`] turns the registry and
+//! the answers into one status per addressed unit; the reminders chase the missing ones.
+
+pub mod tracking;
+
+use anyhow::{anyhow, bail};
+use chrono::NaiveDate;
+use schema::{
+    Addressee, BoundedVec, Notice, NoticeBody, NoticeId, NoticeKind, Protocol, Request, Signer,
+    Tier, UnitId,
+};
+
+use crate::store::{notices, AnyConn};
+
+/// Parses a scope as the CLI and the web form write it: `subtree:75`, `unit:75.26041`,
+/// `tier:75:commune` (also `agency`, `district`, `province`), `list:75.26041,75.26044`.
+pub fn parse_scope(raw: &str) -> anyhow::Result<Addressee> {
+    let bad = || {
+        anyhow!(
+            "phạm vi «{raw}» không hợp lệ / invalid scope: write subtree:75, unit:75.26041, \
+             tier:75:commune or list:75.26041,75.26044"
+        )
+    };
+    let unit = |s: &str| UnitId::parse(s.trim()).map_err(|e| anyhow!("«{s}»: {e}"));
+    let (scope, rest) = raw.trim().split_once(':').ok_or_else(bad)?;
+    Ok(match scope {
+        "subtree" => Addressee::Subtree { root: unit(rest)? },
+        "unit" => Addressee::Unit { unit: unit(rest)? },
+        "tier" => {
+            let (within, tier) = rest.rsplit_once(':').ok_or_else(bad)?;
+            let tier = match tier {
+                "province" => Tier::Province,
+                "district" => Tier::District,
+                "commune" => Tier::Commune,
+                "agency" => Tier::Agency,
+                _ => return Err(bad()),
+            };
+            Addressee::Tier {
+                within: unit(within)?,
+                tier,
+            }
+        }
+        "list" => {
+            let units = rest
+                .split(',')
+                .map(unit)
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Addressee::List {
+                units: BoundedVec::parse(units).map_err(|e| anyhow!("{e}"))?,
+            }
+        }
+        _ => return Err(bad()),
+    })
+}
+
+/// Signs and stores a request from this aggregator; returns the notice.
+pub fn issue(
+    conn: &mut AnyConn,
+    signer: &Signer,
+    addressee: Addressee,
+    request: Request,
+    actor: &str,
+) -> anyhow::Result<Notice> {
+    let at = node::web::layout::now_local();
+    if request.due < at.date_naive() {
+        bail!(
+            "hạn nộp {} đã qua / the due date is in the past",
+            request.due.format("%d/%m/%Y")
+        );
+    }
+    let body = NoticeBody {
+        protocol: Protocol::V1,
+        notice_id: NoticeId::random(),
+        issuer: signer.unit().clone(),
+        addressee,
+        issued_at: at,
+        kind: NoticeKind::parse(NoticeKind::REQUEST).expect("a kind"),
+        payload: serde_json::to_value(&request)?,
+    };
+    let notice = Notice::sign(body, signer).map_err(|e| anyhow!("{e}"))?;
+    conn.write_transaction(|c| -> anyhow::Result<()> {
+        notices::lock(c)?;
+        notices::insert_new(c, &notice)?;
+        node::db::audit::append(
+            c,
+            actor,
+            "request_issued",
+            notice.body.notice_id.as_str(),
+            &format!("{} due {}", request.asked.answer_kind().code(), request.due),
+        )?;
+        Ok(())
+    })?;
+    Ok(notice)
+}
+
+/// The due date `n` working days after `from` under the rule book's calendar.
+pub fn due_in_working_days(rules: &config::rules::RuleBook, from: NaiveDate, n: i32) -> NaiveDate {
+    rules.add_working_days(from, n)
+}

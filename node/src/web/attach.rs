@@ -1,0 +1,154 @@
+//! Files on a draft: "Đính kèm tệp" uploads one or more files (multipart form, read with a
+//! hard size cap while streaming), each checked by `schema::AttachmentRef::describe` (type
+//! sniffed from the content, size, empty, name with path parts) and the draft's whole set by
+//! `schema::check_attachments` (count, total, twice the same file). Nothing is stored unless
+//! every file of the upload passes; then the bytes and the list go in one transaction with the
+//! audit entry. "Bỏ tệp" takes a file off the list (its bytes stay: a signed version may name
+//! them). A refusal is a Vietnamese page naming the file and what to do.
+
+use actix_multipart::Multipart;
+use actix_web::web;
+use futures_util::StreamExt as _;
+use schema::{AttachmentLimits, AttachmentRef};
+
+use super::error::{WebError, WebResult};
+use super::layout;
+use super::routes;
+use super::session::{db, Viewer};
+use crate::app::Node;
+use crate::db::{attachments, audit, drafts};
+
+/// One uploaded file, read whole.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the multipart body: the CSRF field and every file, refusing beyond `cap` bytes.
+async fn read_parts(mut body: Multipart, cap: u64) -> WebResult<(String, Vec<Upload>)> {
+    let (mut csrf, mut files, mut seen) = (String::new(), Vec::new(), 0u64);
+    while let Some(field) = body.next().await {
+        let mut field =
+            field.map_err(|e| WebError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|e| WebError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?;
+            seen += chunk.len() as u64;
+            if seen > cap {
+                return Err(WebError::BadRequest(format!(
+                    "Các tệp gửi lên vượt quá {} một lần; hãy gửi từng tệp.",
+                    schema::human_size(cap)
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match (name.as_str(), file_name) {
+            ("_csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            ("files", Some(f)) if !(f.is_empty() && bytes.is_empty()) => {
+                files.push(Upload { name: f, bytes })
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, files))
+}
+
+/// The settings' limits (the wire bounds are the ceiling).
+pub fn limits(node: &Node) -> AttachmentLimits {
+    let a = &node.settings.attachments;
+    AttachmentLimits {
+        max_file_bytes: a.max_file_bytes,
+        max_total_bytes: a.max_total_bytes,
+        max_files: a.max_files,
+    }
+}
+
+/// POST /ban-nhap/{id}/tep: attaches the uploaded files to the draft.
+pub async fn upload(
+    viewer: Viewer,
+    node: web::Data<Node>,
+    id: web::Path<String>,
+    body: Multipart,
+) -> WebResult {
+    let id = schema::ReportId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let limits = limits(&node);
+    let (csrf, files) = read_parts(body, limits.max_total_bytes + 64 * 1024).await?;
+    viewer.check_csrf(&[("_csrf".to_string(), csrf)])?;
+    if files.is_empty() {
+        return Err(WebError::BadRequest(
+            "Chưa chọn tệp nào: bấm «Chọn tệp» rồi «Đính kèm».".into(),
+        ));
+    }
+    let mut described = Vec::new();
+    for f in &files {
+        let r = AttachmentRef::describe(&f.name, &f.bytes, &limits)
+            .map_err(|e| WebError::BadRequest(cap_first(e)))?;
+        described.push(r);
+    }
+    let (idc, actor) = (id.to_string(), viewer.actor().to_string());
+    db(&node, move |c| {
+        c.immediate_transaction(|c| -> anyhow::Result<Result<(), WebError>> {
+            if drafts::get(c, &idc)?.is_none() {
+                return Ok(Err(WebError::NotFound));
+            }
+            let mut all: Vec<AttachmentRef> = attachments::of_draft(c, &idc)?
+                .into_iter()
+                .map(|l| l.file)
+                .collect();
+            all.extend(described.iter().cloned());
+            if let Err(e) = schema::check_attachments(&all, &limits) {
+                return Ok(Err(WebError::BadRequest(cap_first(e))));
+            }
+            for (r, f) in described.iter().zip(&files) {
+                attachments::attach(c, &idc, r, &f.bytes)?;
+            }
+            let detail = format!("{} file(s)", described.len());
+            audit::append(c, &actor, "attachment_add", &idc, &detail)?;
+            Ok(Ok(()))
+        })
+    })
+    .await??;
+    Ok(layout::see_other(&routes::with_notice(
+        &routes::draft(id.as_str()),
+        "da-dinh-kem",
+    )))
+}
+
+/// POST /ban-nhap/{id}/tep/{position}/bo: takes one file off the draft.
+pub async fn remove(
+    viewer: Viewer,
+    node: web::Data<Node>,
+    path: web::Path<(String, i32)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> WebResult {
+    viewer.check_csrf(&form)?;
+    let (id, position) = path.into_inner();
+    let id = schema::ReportId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let (idc, actor) = (id.to_string(), viewer.actor().to_string());
+    db(&node, move |c| {
+        c.immediate_transaction(|c| {
+            attachments::detach(c, &idc, position)?;
+            audit::append(c, &actor, "attachment_remove", &idc, &position.to_string())
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(layout::see_other(&routes::with_notice(
+        &routes::draft(id.as_str()),
+        "da-bo-tep",
+    )))
+}
+
+/// "tệp «a.pdf» rỗng…" → "Tệp «a.pdf» rỗng…".
+fn cap_first(s: String) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
