@@ -29,14 +29,29 @@ pub struct Imported {
 pub fn import(ingest: &Ingest, key_pkcs8: &[u8], bytes: &[u8]) -> anyhow::Result<Imported> {
     let bundle: TransferBundle =
         schema::decode(bytes).map_err(|e| anyhow!("not a transfer bundle: {e}"))?;
-    let envelopes = bundle
-        .open(
+    let sealed = bundle
+        .open_with_files(
             &ingest.unit,
             key_pkcs8,
             &ingest.trust.current(),
             UnixTime::now(),
         )
         .map_err(|e| anyhow!("the transfer bundle is refused: {e}"))?;
+    // The files first (each matched its digest on opening), as over the network.
+    let mut conn = ingest.pool.get()?;
+    for f in &sealed.files {
+        let Some(media) = schema::MediaType::sniff(&f.data.0) else {
+            continue; // Not an allowed type: the envelope naming it is refused below.
+        };
+        crate::store::requests::put_attachment(
+            &mut conn,
+            f.sha256.as_str(),
+            media.mime(),
+            &f.data.0,
+        )?;
+    }
+    drop(conn);
+    let envelopes = sealed.envelopes;
     let from = bundle.body.from.clone();
     let mut receipts: Vec<Receipt> = Vec::new();
     let mut refused = Vec::new();

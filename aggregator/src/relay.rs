@@ -76,8 +76,14 @@ impl Relay {
     }
 
     /// Countersigns `env` and queues it for the parent, unless that is already done. Call it
-    /// before answering the child, on `accepted` and on `duplicate` alike.
-    pub fn forward(&self, env: &Envelope) -> anyhow::Result<()> {
+    /// before answering the child, on `accepted` and on `duplicate` alike. The files it names
+    /// (`files`: sha256 → media type and bytes, read from the aggregator's store) are copied
+    /// into the relay's store in the same transaction, so its pusher sends them first.
+    pub fn forward(
+        &self,
+        env: &Envelope,
+        files: &[(schema::AttachmentRef, Vec<u8>)],
+    ) -> anyhow::Result<()> {
         let mut relayed = env.clone();
         relayed
             .countersign(&self.node.signer)
@@ -90,6 +96,9 @@ impl Relay {
         conn.immediate_transaction(|c| -> anyhow::Result<()> {
             if node::db::submissions::get(c, &id, &digest)?.is_some() {
                 return Ok(());
+            }
+            for (r, bytes) in files {
+                node::db::attachments::put(c, r, bytes)?;
             }
             let s = &self.node.settings;
             node::queue::queue_in_transaction(

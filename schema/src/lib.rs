@@ -16,6 +16,7 @@ mod notice;
 mod path_cache;
 mod payload;
 mod period;
+mod receipt;
 mod text;
 mod unit;
 mod verify_error;
@@ -29,8 +30,8 @@ pub use cert::{cert_unit_id, unit_san_uri, SAN_URI_PREFIX};
 pub use classification::Classification;
 pub use codec::{decode, encode};
 pub use envelope::{
-    Digest, Envelope, Protocol, Receipt, ReceiptBody, ReceiptOutcome, ReportId, Submission,
-    Verified, MAX_ENVELOPE_BYTES, TYP_COUNTERSIGNATURE, TYP_RECEIPT, TYP_SUBMISSION,
+    Digest, Envelope, Protocol, ReportId, Submission, Verified, MAX_ENVELOPE_BYTES,
+    TYP_COUNTERSIGNATURE, TYP_RECEIPT, TYP_SUBMISSION,
 };
 pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
@@ -42,6 +43,7 @@ pub use notice::{
 };
 pub use payload::*;
 pub use period::ReportingPeriod;
+pub use receipt::{Receipt, ReceiptBody, ReceiptOutcome};
 pub use rustls_pki_types::UnixTime;
 pub use text::{BoundedVec, Line, Text};
 pub use unit::{Tier, UnitId};

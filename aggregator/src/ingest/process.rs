@@ -111,6 +111,21 @@ impl Ingest {
         Ok(())
     }
 
+    /// The bytes of every file `body` names, from this aggregator's store.
+    fn files_of(
+        &self,
+        body: &schema::Submission,
+    ) -> Result<Vec<(schema::AttachmentRef, Vec<u8>)>, IngestError> {
+        let mut conn = self.pool.get().map_err(anyhow::Error::from)?;
+        let mut out = Vec::new();
+        for a in body.attachments.iter() {
+            let (_, bytes) = crate::store::requests::attachment(&mut conn, a.sha256.as_str())?
+                .ok_or_else(|| IngestError::MissingAttachment(a.sha256.to_string()))?;
+            out.push((a.clone(), bytes));
+        }
+        Ok(out)
+    }
+
     fn check_and_store(&self, peer: Option<UnitId>, bytes: &[u8]) -> Result<Receipt, IngestError> {
         let env: Envelope = schema::decode(bytes).map_err(IngestError::Malformed)?;
         self.trust
@@ -145,7 +160,8 @@ impl Ingest {
         if let (Some(relay), Some(env)) = (relay, forward) {
             // Before the receipt: if this fails the child retries, and the duplicate path
             // forwards again (idempotently).
-            relay.forward(&env).map_err(IngestError::Internal)?;
+            let files = self.files_of(&env.body)?;
+            relay.forward(&env, &files).map_err(IngestError::Internal)?;
         }
         Ok(receipt)
     }

@@ -105,6 +105,31 @@ pub fn answers(conn: &mut AnyConn, request_id: &str) -> QueryResult<Vec<AnswerRo
         .load(c))
 }
 
+/// The request a stored version answers, if any.
+pub fn answered_by(
+    conn: &mut AnyConn,
+    report_id: &str,
+    digest: &str,
+) -> QueryResult<Option<RequestRow>> {
+    let id: Option<String> = node::dispatch!(&mut *conn, |c| request_answers::table
+        .filter(request_answers::report_id.eq(report_id))
+        .filter(request_answers::digest.eq(digest))
+        .select(request_answers::request_id)
+        .first(c)
+        .optional())?;
+    match id {
+        Some(id) => get(conn, &id),
+        None => Ok(None),
+    }
+}
+
+/// A unit's name as the registry last knew it (its id when unknown).
+pub fn unit_name(conn: &mut AnyConn, id: &str) -> QueryResult<String> {
+    Ok(super::units::history(conn, id)?
+        .pop()
+        .map_or_else(|| id.to_string(), |r| r.name))
+}
+
 /// Stores an attachment's bytes under their digest unless already stored.
 pub fn put_attachment(
     conn: &mut AnyConn,

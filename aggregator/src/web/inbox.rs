@@ -99,6 +99,7 @@ pub async fn inbox(
 /// The Vietnamese name of a stored classification code (the code itself if unknown).
 pub fn classification_label(code: &str) -> String {
     match schema::Classification::parse(code) {
+        Ok(schema::Classification::KhongMat) => "Không mật".to_string(),
         Ok(c) => c.label_vi().to_string(),
         Err(_) => code.to_string(),
     }

@@ -12,6 +12,7 @@
 //! | `POST /bao-cao/{report_id}/{digest}/xem-xet` | accept or return it ([`review`]) |
 //! | `GET /bao-cao/{report_id}/{digest}/tep/{hex}` | a file the version names (same rule as the page) ([`requests`]) |
 //! | `GET /yeu-cau`, `GET /yeu-cau/{id}?dang=csv` | requests and each one's answers by unit, CSV ([`requests`]) |
+//! | `GET/POST /yeu-cau/moi` | issue a request (heads, admins; [`request_new`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
@@ -27,6 +28,7 @@ mod inspection;
 mod rates_page;
 mod registry_page;
 mod report;
+mod request_new;
 mod requests;
 mod review;
 mod sent;
@@ -156,6 +158,8 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
                 web::get().to(requests::file),
             )
             .route(requests::REQUESTS, web::get().to(requests::list))
+            .route(request_new::NEW_REQUEST, web::get().to(request_new::show))
+            .route(request_new::NEW_REQUEST, web::post().to(request_new::issue))
             .route("/yeu-cau/{id}", web::get().to(requests::show))
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))

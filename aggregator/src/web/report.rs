@@ -30,6 +30,10 @@ pub async fn report(
             return Ok(None);
         };
         let history = crate::review::History::load(c, &report_id)?;
+        let extra = (
+            crate::store::requests::unit_name(c, &row.unit)?,
+            crate::store::requests::answered_by(c, &row.report_id, &row.digest)?,
+        );
         if row.kind == ReportKind::IncidentReport.code() {
             if !incident_viewer {
                 return Ok(Some(Err(row)));
@@ -38,7 +42,7 @@ pub async fn report(
                 node::db::audit::append(c, &actor, "view_incident", &row.report_id, &row.digest)
             })?;
         }
-        Ok(Some(Ok((row, history))))
+        Ok(Some(Ok((row, history, extra))))
     })
     .await?;
     let row = match found {
@@ -48,7 +52,7 @@ pub async fn report(
         )),
         Some(Ok(found)) => found,
     };
-    let (row, history) = row;
+    let (row, history, (unit_name, request)) = row;
     let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
         .map_err(|e| WebError::Internal(anyhow::anyhow!("stored envelope unreadable: {e}")))?;
     let kind = super::inbox::kind_label(&row.kind);
@@ -56,7 +60,12 @@ pub async fn report(
     let body = html! {
         h1 { (kind) }
         table {
-            tr { th { "Đơn vị" } td { a href=(unit_path(&row.unit)) { code { (row.unit) } } } }
+            tr { th { "Đơn vị" } td { a href=(unit_path(&row.unit)) { (unit_name) } " " code { (row.unit) } } }
+            @if let Some(r) = &request {
+                tr { th { "Trả lời yêu cầu" } td {
+                    a href={ (super::requests::REQUESTS) "/" (r.notice_id) } { (r.title) }
+                    " (hạn " (super::requests::fmt_day(&r.due)) ")" } }
+            }
             tr { th { "Kỳ báo cáo" } td { (row.period) } }
             tr { th { "Độ mật" } td { (classification_label(&row.classification)) } }
             tr { th { "Nhận lúc (theo biên nhận)" } td { (layout::fmt_rfc3339(&row.received_at)) } }

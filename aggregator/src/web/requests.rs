@@ -19,7 +19,7 @@ use crate::store::{received, requests};
 
 pub const REQUESTS: &str = "/yeu-cau";
 
-fn fmt_day(raw: &str) -> String {
+pub fn fmt_day(raw: &str) -> String {
     raw.parse::<chrono::NaiveDate>()
         .map(|d| d.format("%d/%m/%Y").to_string())
         .unwrap_or_else(|_| raw.to_string())
@@ -48,8 +48,8 @@ pub async fn list(viewer: Viewer, ui: web::Data<Ui>) -> WebResult {
     .await?;
     let body = html! {
         h1 { "Yêu cầu báo cáo" }
-        p.muted { "Các yêu cầu do cơ quan này ban hành hoặc do cấp trên gửi xuống các đơn vị thuộc phạm vi. \
-                   Tạo yêu cầu mới: «bmnn-aggregator request issue»." }
+        p.muted { "Các yêu cầu do cơ quan này ban hành hoặc do cấp trên gửi xuống các đơn vị thuộc phạm vi." }
+        @if viewer.can_approve() { p { a.button href=(super::request_new::NEW_REQUEST) { "Ra yêu cầu báo cáo mới" } } }
         @if all.is_empty() { p.muted { "Chưa có yêu cầu nào." } }
         @else {
             table {
@@ -92,9 +92,16 @@ pub async fn show(
     f: web::Query<Format>,
 ) -> WebResult {
     let (scope, id, today) = (ui.unit.clone(), id.into_inner(), layout::today());
-    let t = db(&ui, move |c| tracking::track(c, &id, &scope, today))
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let (t, issuer) = db(&ui, move |c| {
+        let t = tracking::track(c, &id, &scope, today)?;
+        let issuer = match &t {
+            Some(t) => requests::unit_name(c, &t.request.issuer)?,
+            None => String::new(),
+        };
+        Ok((t, issuer))
+    })
+    .await?;
+    let t = t.ok_or(WebError::NotFound)?;
     if f.dang == "csv" {
         return Ok(download(
             tracking::csv(&t),
@@ -112,7 +119,7 @@ pub async fn show(
                 tr { th { "Nội dung cần gửi" } td { (r.asked.label_vi()) ", kỳ " (r.period) } }
                 @if let Some(i) = &r.instructions { tr { th { "Hướng dẫn" } td { (i) } } }
             }
-            tr { th { "Cơ quan yêu cầu" } td { code { (t.request.issuer) } } }
+            tr { th { "Cơ quan yêu cầu" } td { (issuer) } }
             tr { th { "Hạn" } td { (fmt_day(&t.request.due)) } }
             tr { th { "Tình hình" } td {
                 "Đúng hạn " (on) " · Trễ hạn " (late) " · Chưa gửi (quá hạn) " (missing)

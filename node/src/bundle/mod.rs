@@ -23,7 +23,9 @@ use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use rustls_pki_types::UnixTime;
-use schema::{BoundedVec, CompactJws, Envelope, Receipt, Signer, Trust, UnitId, VerifyError};
+use schema::{
+    BoundedVec, CompactJws, Digest, Envelope, Receipt, Signer, Trust, UnitId, VerifyError,
+};
 use serde::{Deserialize, Serialize};
 
 pub const BUNDLE_FORMAT: &str = "bmnn-bundle/1";
@@ -31,6 +33,42 @@ pub const RECEIPTS_FORMAT: &str = "bmnn-receipts/1";
 pub const TYP_BUNDLE: &str = "bmnn-bundle";
 /// Largest bundle file accepted on import.
 pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One attached file carried in a transfer bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundledFile {
+    pub sha256: Digest,
+    pub data: Base64Bytes,
+}
+
+/// Bytes as standard base64 in JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base64Bytes(pub Vec<u8>);
+
+impl Serialize for Base64Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+            .map(Base64Bytes)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A bundle's plaintext when it carries files (without files: the JSON array of envelopes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sealed {
+    pub envelopes: Vec<Envelope>,
+    pub files: Vec<BundledFile>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +290,18 @@ impl TransferBundle {
         signer: &Signer,
         now: DateTime<FixedOffset>,
     ) -> Result<Self, BundleError> {
+        Self::seal_with_files(envelopes, &[], recipient_cert, signer, now)
+    }
+
+    /// The same, with the bytes of the files the envelopes name (encrypted with them: a file
+    /// above every link's classification leaves the node only this way).
+    pub fn seal_with_files(
+        envelopes: &[Envelope],
+        files: &[BundledFile],
+        recipient_cert: &[u8],
+        signer: &Signer,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Self, BundleError> {
         let to = schema::cert_unit_id(recipient_cert)
             .map_err(|e| BundleError::Recipient(e.to_string()))?;
         if to == *signer.unit() || !to.contains(signer.unit()) {
@@ -260,7 +310,15 @@ impl TransferBundle {
                 signer.unit()
             )));
         }
-        let plaintext = schema::encode(&envelopes);
+        // Without files the plaintext stays the JSON array of envelopes older readers expect.
+        let plaintext = if files.is_empty() {
+            schema::encode(&envelopes)
+        } else {
+            schema::encode(&Sealed {
+                envelopes: envelopes.to_vec(),
+                files: files.to_vec(),
+            })
+        };
         let jwe = encrypt(&plaintext, &x25519_public_of_cert(recipient_cert)?)?;
         let body = BundleBody {
             format: BUNDLE_FORMAT.into(),
@@ -282,6 +340,17 @@ impl TransferBundle {
         trust: &Trust,
         at: UnixTime,
     ) -> Result<Vec<Envelope>, BundleError> {
+        Ok(self.open_with_files(me, my_pkcs8, trust, at)?.envelopes)
+    }
+
+    /// [`Self::open`], also returning the files carried (each checked against its digest).
+    pub fn open_with_files(
+        &self,
+        me: &UnitId,
+        my_pkcs8: &[u8],
+        trust: &Trust,
+        at: UnixTime,
+    ) -> Result<Sealed, BundleError> {
         if self.body.format != BUNDLE_FORMAT {
             return Err(BundleError::Malformed(format!(
                 "format `{}` is not {BUNDLE_FORMAT}",
@@ -304,7 +373,26 @@ impl TransferBundle {
             });
         }
         let plain = decrypt(&self.body.jwe, &x25519_private_of_pkcs8(my_pkcs8)?)?;
-        schema::decode(&plain).map_err(|e| BundleError::Malformed(e.to_string()))
+        let malformed = |e: schema::FieldError| BundleError::Malformed(e.to_string());
+        let sealed = if plain.first() == Some(&b'[') {
+            Sealed {
+                envelopes: schema::decode(&plain).map_err(malformed)?,
+                files: Vec::new(),
+            }
+        } else {
+            schema::decode::<Sealed>(&plain).map_err(malformed)?
+        };
+        if let Some(f) = sealed
+            .files
+            .iter()
+            .find(|f| Digest::of(&f.data.0) != f.sha256)
+        {
+            return Err(BundleError::Malformed(format!(
+                "the file {} does not match its digest",
+                f.sha256
+            )));
+        }
+        Ok(sealed)
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail};
 use diesel::SqliteConnection;
 use schema::{Envelope, Signer, Trust, UnitId, UnixTime};
 
-use super::{ReceiptBundle, TransferBundle, RECEIPTS_FORMAT};
+use super::{BundledFile, ReceiptBundle, TransferBundle, RECEIPTS_FORMAT};
 use crate::db::{self, audit, outbox, receipts, submissions};
 
 /// What an export produced: the bundle and the report ids inside, or nothing to send.
@@ -51,7 +51,20 @@ pub fn export_held(
     let now = chrono::Utc::now()
         .with_timezone(&config::settings::TIMEZONE)
         .fixed_offset();
-    let bundle = TransferBundle::seal(&envelopes, &recipient_chain[0], signer, now)?;
+    let mut files = Vec::new();
+    for a in envelopes.iter().flat_map(|e| e.body.attachments.iter()) {
+        if files.iter().any(|f: &BundledFile| f.sha256 == a.sha256) {
+            continue;
+        }
+        let data = crate::db::attachments::bytes(conn, &a.sha256)?
+            .ok_or_else(|| anyhow!("the attached file {} is missing from the store", a.sha256))?;
+        files.push(BundledFile {
+            sha256: a.sha256.clone(),
+            data: super::Base64Bytes(data),
+        });
+    }
+    let bundle =
+        TransferBundle::seal_with_files(&envelopes, &files, &recipient_chain[0], signer, now)?;
     let report_ids: Vec<String> = envelopes
         .iter()
         .map(|e| e.body.report_id.to_string())

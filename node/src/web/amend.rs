@@ -95,7 +95,7 @@ pub async fn amend(
             };
             let Some(kind) = ReportKind::parse(&latest.kind)
                 .ok()
-                .filter(|k| forms::DRAFTABLE.contains(k))
+                .filter(|k| forms::DRAFTABLE.contains(k) || *k == ReportKind::Document)
             else {
                 return Ok(Err(WebError::BadRequest(
                     "Loại báo cáo này không sửa trên giao diện được.".into(),
@@ -111,6 +111,13 @@ pub async fn amend(
                 }
             };
             let raw = RawForm::from_json(&form_json);
+            // The amendment answers the same request and starts with the same files.
+            let sent: Envelope = schema::decode(latest.envelope.as_bytes())?;
+            for a in sent.body.attachments.iter() {
+                if let Some(bytes) = crate::db::attachments::bytes(c, &a.sha256)? {
+                    crate::db::attachments::attach(c, &idc, a, &bytes)?;
+                }
+            }
             drafts::upsert(
                 c,
                 &drafts::DraftRow {
@@ -122,7 +129,7 @@ pub async fn amend(
                     supersedes: Some(latest.digest.clone()),
                     created_by: user,
                     updated_at: store::now(),
-                    in_reply_to: None,
+                    in_reply_to: sent.body.in_reply_to.as_ref().map(ToString::to_string),
                 },
             )?;
             audit::append(c, &actor, "amend_start", &idc, &latest.digest)?;

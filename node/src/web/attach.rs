@@ -87,15 +87,16 @@ pub async fn upload(
     }
     let mut described = Vec::new();
     for f in &files {
-        let r = AttachmentRef::describe(&f.name, &f.bytes, &limits)
-            .map_err(|e| WebError::BadRequest(cap_first(e)))?;
-        described.push(r);
+        match AttachmentRef::describe(&f.name, &f.bytes, &limits) {
+            Ok(r) => described.push(r),
+            Err(e) => return Ok(refused(&viewer, &node, &id, &cap_first(e))),
+        }
     }
     let (idc, actor) = (id.to_string(), viewer.actor().to_string());
-    db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<Result<(), WebError>> {
+    let stored = db(&node, move |c| {
+        c.immediate_transaction(|c| -> anyhow::Result<Result<(), String>> {
             if drafts::get(c, &idc)?.is_none() {
-                return Ok(Err(WebError::NotFound));
+                return Ok(Err("Bản nháp này không còn (đã duyệt hoặc đã xóa).".into()));
             }
             let mut all: Vec<AttachmentRef> = attachments::of_draft(c, &idc)?
                 .into_iter()
@@ -103,7 +104,7 @@ pub async fn upload(
                 .collect();
             all.extend(described.iter().cloned());
             if let Err(e) = schema::check_attachments(&all, &limits) {
-                return Ok(Err(WebError::BadRequest(cap_first(e))));
+                return Ok(Err(cap_first(e)));
             }
             for (r, f) in described.iter().zip(&files) {
                 attachments::attach(c, &idc, r, &f.bytes)?;
@@ -113,7 +114,10 @@ pub async fn upload(
             Ok(Ok(()))
         })
     })
-    .await??;
+    .await?;
+    if let Err(why) = stored {
+        return Ok(refused(&viewer, &node, &id, &why));
+    }
     Ok(layout::see_other(&routes::with_notice(
         &routes::draft(id.as_str()),
         "da-dinh-kem",
@@ -143,6 +147,32 @@ pub async fn remove(
         &routes::draft(id.as_str()),
         "da-bo-tep",
     )))
+}
+
+/// The refusal of an upload (422): the reason, and the way back to the draft. Nothing of the
+/// upload was stored.
+fn refused(
+    viewer: &Viewer,
+    node: &Node,
+    id: &schema::ReportId,
+    why: &str,
+) -> actix_web::HttpResponse {
+    let content = maud::html! {
+        h1 { "Chưa đính kèm được tệp" }
+        p.error { (why) }
+        p { "Không tệp nào của lần tải này được lưu. Chọn lại tệp rồi đính kèm lại." }
+        p { a.button href=(routes::draft(id.as_str())) { "Quay lại bản nháp" } }
+    };
+    layout::html_response(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        layout::page(
+            viewer,
+            node.settings.unit.name.as_str(),
+            "Chưa đính kèm được tệp",
+            None,
+            content,
+        ),
+    )
 }
 
 /// "tệp «a.pdf» rỗng…" → "Tệp «a.pdf» rỗng…".

@@ -2,11 +2,10 @@
 //! the raw fields (valid or not, audited), deleting, and approval — "Duyệt và ký gửi": the
 //! fields are saved, parsed and checked; on success the `Submission` is built, signed with the
 //! unit's key, stored and queued per link (`queue::queue_envelope`, audited), the draft is
-//! deleted and the pusher woken. Only a head or an admin may approve.
+//! deleted and the pusher woken. Only a head or an admin may approve. Deleting: `draft_delete`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use maud::html;
 use schema::{Envelope, Protocol, ReportId, ReportKind, Submission};
 
 use super::error::{WebError, WebResult};
@@ -20,7 +19,7 @@ use crate::forms::{self, messages, FormErrors, RawForm};
 
 type Pairs = web::Form<Vec<(String, String)>>;
 
-fn report_id(raw: &str) -> Result<ReportId, WebError> {
+pub(super) fn report_id(raw: &str) -> Result<ReportId, WebError> {
     ReportId::parse(raw).map_err(|_| WebError::NotFound)
 }
 
@@ -30,7 +29,7 @@ fn draftable(code: &str) -> Option<ReportKind> {
 }
 
 /// Kinds a stored draft may have: those, and documents (opened from a request).
-fn draft_kind(code: &str) -> Option<ReportKind> {
+pub(super) fn draft_kind(code: &str) -> Option<ReportKind> {
     draftable(code).or((code == ReportKind::Document.code()).then_some(ReportKind::Document))
 }
 
@@ -341,64 +340,6 @@ pub async fn approve(
             )))
         }
     }
-}
-
-/// GET /ban-nhap/{id}/xoa: asks before deleting.
-pub async fn confirm_delete(
-    viewer: Viewer,
-    node: web::Data<Node>,
-    id: web::Path<String>,
-) -> WebResult {
-    let id = report_id(&id)?.to_string();
-    let idc = id.clone();
-    let draft = db(&node, move |c| Ok(drafts::get(c, &idc)?))
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let kind = draft_kind(&draft.kind).map_or("Báo cáo", |k| k.label_vi());
-    let content = html! {
-        h1 { "Xóa bản nháp?" }
-        p { "Bản nháp «" (kind) "», kỳ " (draft.period) ", lưu lần cuối lúc "
-            (layout::fmt_utc(draft.updated_at)) ". Đã xóa thì không khôi phục được." }
-        form method="post" action=(routes::delete_draft(&id)) {
-            (layout::csrf_field(&viewer.csrf))
-            div.actions {
-                button.primary type="submit" { "Xóa bản nháp" }
-                a.button href=(routes::draft(&id)) { "Không xóa, quay lại" }
-            }
-        }
-    };
-    Ok(layout::ok(layout::page(
-        &viewer,
-        node.settings.unit.name.as_str(),
-        "Xóa bản nháp",
-        None,
-        content,
-    )))
-}
-
-/// POST /ban-nhap/{id}/xoa
-pub async fn delete(
-    viewer: Viewer,
-    node: web::Data<Node>,
-    id: web::Path<String>,
-    form: Pairs,
-) -> WebResult {
-    viewer.check_csrf(&form)?;
-    let idc = report_id(&id)?.to_string();
-    let actor = viewer.actor().to_string();
-    db(&node, move |c| {
-        c.immediate_transaction(|c| {
-            drafts::delete(c, &idc)?;
-            crate::db::attachments::clear_draft(c, &idc)?;
-            audit::append(c, &actor, "draft_delete", &idc, "deleted")
-        })?;
-        Ok(())
-    })
-    .await?;
-    Ok(layout::see_other(&routes::with_notice(
-        routes::HOME,
-        "da-xoa",
-    )))
 }
 
 /// Marker: the draft's report id already has a signed version (two heads approving at once).

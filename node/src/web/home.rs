@@ -183,7 +183,6 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
             @if let Some(p) = pack { br; span.muted { "Quy định áp dụng: " (p.title) } }
         }
         p { (reviews::pull_button(&viewer.csrf, routes::HOME)) }
-        (super::requests::section(&requests, &viewer.csrf, today))
         table {
             thead { tr { th { "Báo cáo" } th { "Kỳ" } th { "Hạn gửi về tỉnh" } th { "Tình trạng" } } }
             tbody {
@@ -198,6 +197,7 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
                 }
             }
         }
+        (super::requests::section(&requests, &viewer.csrf, today))
         h2 { "Bản nháp đang soạn" }
         @if all_drafts.is_empty() { p.muted { "Không có bản nháp nào." } }
         @else {

@@ -23,6 +23,7 @@ mod amend;
 mod attach;
 mod attach_view;
 mod draft;
+mod draft_delete;
 pub mod error;
 mod form_kinds;
 mod form_view;
@@ -103,8 +104,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ban-nhap/{id}", web::get().to(draft::show))
         .route("/ban-nhap/{id}", web::post().to(draft::save))
         .route("/ban-nhap/{id}/duyet", web::post().to(draft::approve))
-        .route("/ban-nhap/{id}/xoa", web::get().to(draft::confirm_delete))
-        .route("/ban-nhap/{id}/xoa", web::post().to(draft::delete))
+        .route(
+            "/ban-nhap/{id}/xoa",
+            web::get().to(draft_delete::confirm_delete),
+        )
+        .route("/ban-nhap/{id}/xoa", web::post().to(draft_delete::delete))
         .route("/bao-cao/{id}/in", web::get().to(print::print))
         .route("/bao-cao/{id}/sua", web::post().to(amend::amend))
         .route(r::HISTORY, web::get().to(history::history))

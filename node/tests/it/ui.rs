@@ -5,6 +5,7 @@
 //! login, headers, NFC) are in `ui/refusals.rs`. The helpers here are `pub` so other tests can
 //! drive the UI (e.g. with a real receiving server on the link).
 
+mod attachments;
 mod delivery;
 mod refusals;
 mod transfer;

@@ -4,6 +4,7 @@
 mod fixture;
 mod sample;
 
+mod attachment;
 mod decode;
 mod envelope;
 mod notice;

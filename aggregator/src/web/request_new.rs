@@ -1,0 +1,187 @@
+//! "Ra yêu cầu báo cáo" in the committee's UI (heads and admins): `GET /yeu-cau/moi` shows the
+//! form (title, legal basis, what to send, to whom, due date or working days, instructions);
+//! `POST /yeu-cau/moi` checks it, signs the `request` notice and stores it with its tracking
+//! row in one transaction (`crate::requests::issue`), then opens the request's page. A
+//! refusal shows the form again with what was typed and the reason in Vietnamese.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use maud::{html, Markup};
+use node::app::Node;
+use node::web::error::WebResult;
+use node::web::layout::{self, csrf_field};
+use node::web::session::Viewer;
+use schema::{Asked, Classification, DocumentType, Line, ReportKind, ReportingPeriod, Request};
+
+use super::{db, Ui};
+use crate::requests;
+
+pub const NEW_REQUEST: &str = "/yeu-cau/moi";
+
+type Pairs = web::Form<Vec<(String, String)>>;
+
+fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+        .trim()
+}
+
+/// What may be asked: documents first, then the report kinds a unit drafts.
+fn asked_options() -> Vec<(String, &'static str)> {
+    let docs = DocumentType::ALL
+        .iter()
+        .map(|d| (format!("document:{}", d.code()), d.label_vi()));
+    let reports = [
+        ReportKind::ImplementationPlan,
+        ReportKind::ComplianceStatus,
+        ReportKind::AnnualReport,
+    ]
+    .into_iter()
+    .map(|k| (format!("report:{}", k.code()), k.label_vi()));
+    docs.chain(reports).collect()
+}
+
+fn scope_options(unit: &str) -> Vec<(String, &'static str)> {
+    vec![
+        (format!("tier:{unit}:commune"), "Các xã, phường, đặc khu"),
+        (format!("tier:{unit}:agency"), "Các sở, ban, ngành"),
+        (format!("subtree:{unit}"), "Tất cả đơn vị thuộc phạm vi"),
+    ]
+}
+
+fn form_page(viewer: &Viewer, ui: &Ui, typed: &[(String, String)], error: Option<&str>) -> Markup {
+    let val = |k: &str| get(typed, k).to_string();
+    let pick = |k: &str, v: &str, first: bool| {
+        let t = get(typed, k);
+        t == v || (t.is_empty() && first)
+    };
+    html! {
+        h1 { "Ra yêu cầu báo cáo" }
+        @if let Some(e) = error { div.alert role="alert" { p { b { "Chưa ra được yêu cầu: " } (e) } } }
+        form method="post" action=(NEW_REQUEST) {
+            (csrf_field(&viewer.csrf))
+            label for="title" { "Tiêu đề *" }
+            input #title name="title" size="80" value=(val("title"));
+            label for="basis" { "Căn cứ (văn bản yêu cầu) *" }
+            input #basis name="basis" size="80" value=(val("basis"))
+                placeholder="Công văn số …/BCĐ-PA03 ngày …";
+            label for="asked" { "Nội dung cần gửi *" }
+            select #asked name="asked" {
+                @for (i, (v, l)) in asked_options().iter().enumerate() {
+                    option value=(v) selected[pick("asked", v, i == 0)] { (l) }
+                }
+            }
+            label for="to" { "Gửi tới *" }
+            select #to name="to" {
+                @for (i, (v, l)) in scope_options(ui.unit.as_str()).iter().enumerate() {
+                    option value=(v) selected[pick("to", v, i == 0)] { (l) }
+                }
+            }
+            label for="working_days" { "Thời hạn (số ngày làm việc kể từ hôm nay)" }
+            input #working_days name="working_days" size="4" value=(val("working_days"));
+            label for="due" { "hoặc hạn cụ thể (ngày/tháng/năm)" }
+            input #due name="due" size="12" value=(val("due"));
+            label for="instructions" { "Hướng dẫn" }
+            textarea #instructions name="instructions" rows="4" { (val("instructions")) }
+            div.actions { button.primary type="submit" { "Ký và ra yêu cầu" } }
+            p.hint { "Yêu cầu được ký số và gửi tới các đơn vị ở lần kết nối tới; hệ thống nhắc \
+                      các đơn vị chưa gửi theo lịch nhắc của quy định." }
+        }
+    }
+}
+
+/// GET /yeu-cau/moi
+pub async fn show(viewer: Viewer, ui: web::Data<Ui>) -> WebResult {
+    viewer.require_approver()?;
+    let body = form_page(&viewer, &ui, &[], None);
+    Ok(layout::ok(layout::page(
+        &viewer,
+        &ui.unit_name,
+        "Ra yêu cầu báo cáo",
+        None,
+        body,
+    )))
+}
+
+/// The request the form describes, or the reason in Vietnamese.
+fn parse(form: &[(String, String)], own: &Node) -> Result<(schema::Addressee, Request), String> {
+    let today = layout::today();
+    let line = |k: &str, what: &str| {
+        Line::parse(get(form, k))
+            .ok()
+            .filter(|l: &Line<500>| !l.is_empty())
+            .ok_or_else(|| format!("hãy ghi {what} (tối đa 300 ký tự)."))
+    };
+    let title = line("title", "tiêu đề")?;
+    let basis = line("basis", "căn cứ")?;
+    let asked = match get(form, "asked").split_once(':') {
+        Some(("document", d)) => {
+            DocumentType::parse(d).map(|document| Asked::Document { document })
+        }
+        Some(("report", r)) => ReportKind::parse(r)
+            .ok()
+            .map(|report_kind| Asked::Report { report_kind }),
+        _ => None,
+    }
+    .ok_or("nội dung cần gửi không hợp lệ.")?;
+    let due = match (get(form, "due"), get(form, "working_days").parse::<i32>()) {
+        ("", Ok(n)) if (1..=250).contains(&n) => requests::due_in_working_days(own.rules, today, n),
+        (d, _) if !d.is_empty() => {
+            node::forms::parse_date(d).ok_or("hạn không hợp lệ: ghi ngày/tháng/năm.")?
+        }
+        _ => return Err("hãy ghi thời hạn (số ngày làm việc) hoặc hạn cụ thể.".into()),
+    };
+    let instructions = match get(form, "instructions") {
+        "" => None,
+        t => Some(schema::Text::parse(t).map_err(|_| "hướng dẫn quá dài.")?),
+    };
+    let request = Request {
+        title: Line::parse(title.as_str()).map_err(|_| "tiêu đề quá dài (tối đa 300 ký tự).")?,
+        legal_basis: basis,
+        asked,
+        period: ReportingPeriod::annual_containing(today),
+        due,
+        classification: Classification::KhongMat,
+        instructions,
+    };
+    request
+        .validate(today)
+        .map_err(|_| "hạn phải từ hôm nay trở đi.".to_string())?;
+    let to = requests::parse_scope(get(form, "to")).map_err(|e| e.to_string())?;
+    Ok((to, request))
+}
+
+/// POST /yeu-cau/moi
+pub async fn issue(
+    viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<Node>,
+    form: Pairs,
+) -> WebResult {
+    viewer.check_csrf(&form)?;
+    viewer.require_approver()?;
+    let typed = form.into_inner();
+    let parsed = parse(&typed, &own);
+    let (to, request) = match parsed {
+        Ok(x) => x,
+        Err(e) => {
+            let body = form_page(&viewer, &ui, &typed, Some(&e));
+            return Ok(layout::html_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                layout::page(&viewer, &ui.unit_name, "Ra yêu cầu báo cáo", None, body),
+            ));
+        }
+    };
+    let actor = viewer.actor().to_string();
+    let own2 = own.into_inner();
+    let id = db(&ui, move |c| {
+        let n = requests::issue(c, &own2.signer, to, request, &actor)?;
+        Ok(n.body.notice_id.to_string())
+    })
+    .await?;
+    Ok(layout::see_other(&format!(
+        "{}/{id}",
+        super::requests::REQUESTS
+    )))
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Screenshots of a request as its users see it, in headless Chromium (Playwright driving
+Debian's /usr/bin/chromium; `pip install playwright`, no browser download).
+
+Against a running demo (`cargo run --release -p aggregator -- demo --dir DIR`), where Đồng Nai
+has asked its communes for their internal rules: Phường Trấn Biên's officer pulls the notices,
+sees the request on the home page, presses "Trả lời", fills the document form, attaches a PDF
+(and tries an empty file, which is refused by name), the head approves and signs; the
+committee's "Yêu cầu" page counts the answer and the report page offers the file, whose bytes
+are checked against the PDF sent. Writes PNGs to OUT (default /tmp/bmnn-shots).
+
+    scripts/request-screens.py DIR [PORT_BASE] [OUT]
+"""
+import hashlib
+import os
+import sys
+import tempfile
+
+from playwright.sync_api import sync_playwright
+
+DIR = sys.argv[1]
+BASE = int(sys.argv[2]) if len(sys.argv) > 2 else 8440
+OUT = sys.argv[3] if len(sys.argv) > 3 else "/tmp/bmnn-shots"
+PROVINCE, NODE = f"http://127.0.0.1:{BASE + 3}", f"http://127.0.0.1:{BASE + 6}"
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages "
+       b"/Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def password(unit, user):
+    with open(os.path.join(DIR, "logins.txt"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if parts[:2] == [unit, user]:
+                return parts[2]
+    raise SystemExit(f"no login for {unit} {user}")
+
+
+def login(page, base, unit, user):
+    page.goto(f"{base}/dang-nhap")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password(unit, user))
+    page.click("button[type=submit]")
+
+
+def shot(page, name):
+    path = os.path.join(OUT, name)
+    page.screenshot(path=path, full_page=True)
+    print(path)
+
+
+def answer(browser, files):
+    """The officer answers the request with the PDF; returns the draft's address."""
+    officer = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(officer, NODE, "75.26041", "canbo")
+    officer.click("text=Nhận thông báo từ cấp trên ngay")
+    shot(officer, "r1-node-home-request.png")
+    officer.click("button:has-text('Trả lời')")
+    officer.fill("input[name=number]", "15/QĐ-UBND")
+    officer.fill("input[name=issued_on]", "01/12/2026")
+    officer.click("button[value=luu]")
+    draft = officer.url.split("?")[0]
+    officer.set_input_files("input[name=files]", files["empty"])
+    officer.click("button:has-text('Đính kèm')")
+    shot(officer, "r2-node-empty-file-refused.png")
+    officer.goto(draft)
+    officer.set_input_files("input[name=files]", files["pdf"])
+    officer.click("button:has-text('Đính kèm')")
+    shot(officer, "r3-node-draft-with-file.png")
+    return draft
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    tmp = tempfile.mkdtemp()
+    files = {"pdf": os.path.join(tmp, "Nội quy bảo vệ BMNN.pdf"), "empty": os.path.join(tmp, "trống.pdf")}
+    with open(files["pdf"], "wb") as f:
+        f.write(PDF)
+    open(files["empty"], "wb").close()
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        draft = answer(browser, files)
+        head = browser.new_page(viewport={"width": 1280, "height": 900})
+        login(head, NODE, "75.26041", "lanhdao")
+        head.goto(draft)
+        head.click("button[value=duyet]")
+        if "/lich-su" not in head.url:
+            shot(head, "r0-approval-refused.png")
+            raise SystemExit("the head's approval was refused: see r0-approval-refused.png")
+        head.wait_for_timeout(3000)  # the pusher sends the file, then the report
+        committee = browser.new_page(viewport={"width": 1280, "height": 900})
+        login(committee, PROVINCE, "aggregator-75", "lanhdao")
+        committee.goto(f"{PROVINCE}/yeu-cau")
+        shot(committee, "r4-province-requests.png")
+        committee.click("table a >> nth=0")
+        shot(committee, "r5-province-request-units.png")
+        committee.goto(f"{PROVINCE}/?don_vi=75.26041&loai=document")
+        committee.click("a:text-is(\"Xem\") >> nth=0")
+        shot(committee, "r6-province-answer.png")
+        link = committee.locator("a[href*='/tep/']").first.get_attribute("href")
+        got = committee.request.get(f"{PROVINCE}{link}").body()
+        same = hashlib.sha256(got).hexdigest() == hashlib.sha256(PDF).hexdigest()
+        print("downloaded file matches the PDF sent:", same)
+        if not same:
+            raise SystemExit("the downloaded file differs from the one sent")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
