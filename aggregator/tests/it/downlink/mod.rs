@@ -4,9 +4,10 @@
 //! them to an air-gapped unit.
 
 mod refusals;
-mod requests;
+mod request_tiers;
+pub mod requests;
 mod review;
-mod tiers;
+pub mod tiers;
 
 use aggregator::store::notices;
 use config::settings::AggregatorSettings;

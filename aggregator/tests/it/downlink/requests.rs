@@ -16,7 +16,7 @@ use crate::support::federation::Federation;
 use crate::support::runtime;
 
 /// A small but real PDF (header, one page, trailer).
-fn pdf(text: &str) -> Vec<u8> {
+pub(super) fn pdf(text: &str) -> Vec<u8> {
     format!(
         "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages \
          /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\n\
@@ -25,7 +25,7 @@ fn pdf(text: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn internal_rules(due: NaiveDate) -> Request {
+pub(super) fn internal_rules(due: NaiveDate) -> Request {
     Request {
         title: Line::parse("Gửi nội quy bảo vệ bí mật nhà nước về Công an tỉnh").unwrap(),
         legal_basis: Line::parse("Công văn số 120/BCĐ-PA03 ngày 02/12/2026").unwrap(),
@@ -39,7 +39,7 @@ fn internal_rules(due: NaiveDate) -> Request {
     }
 }
 
-fn answer(request: &str, file: &AttachmentRef) -> Submission {
+pub(super) fn answer(request: &str, file: &AttachmentRef) -> Submission {
     Submission {
         protocol: Protocol::V1,
         report_id: ReportId::random(),

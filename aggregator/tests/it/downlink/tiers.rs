@@ -13,7 +13,7 @@ use crate::support::{run_aggregator, runtime};
 const PASSWORD: &str = "Mật-khẩu-đủ-dài-2026";
 
 /// "Nhận thông báo ngay" on the page `path` of an aggregator's UI, as a logged-in user.
-fn press_pull(rt: &tokio::runtime::Runtime, agg: &Aggregator, path: &str) -> String {
+pub(super) fn press_pull(rt: &tokio::runtime::Runtime, agg: &Aggregator, path: &str) -> String {
     agg.add_user("canbo", Role::Officer, PASSWORD);
     let base = agg.ui();
     rt.block_on(async {
