@@ -30,7 +30,7 @@ fn notice(issuer: &Signer, unit: &UnitId, n: usize) -> Notice {
         issuer: issuer.unit().clone(),
         addressee: Addressee::Unit { unit: unit.clone() },
         issued_at: node::web::layout::now_local(),
-        kind: NoticeKind::parse("directive").unwrap(),
+        kind: NoticeKind::parse("bulletin").unwrap(),
         payload: serde_json::json!({ "so": format!("{n}/CV-BCĐ"), "trich_yeu": "Về việc quán triệt Chỉ thị số 02/CT-TTg" }),
     };
     Notice::sign(body, issuer).unwrap()

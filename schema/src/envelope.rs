@@ -183,6 +183,12 @@ impl Submission {
                 errs.push(x.clone().under("body.payload.content"));
             }
         }
+        if self.kind() == ReportKind::Acknowledgment && self.in_reply_to.is_none() {
+            errs.push(FieldError::new(
+                "body.in_reply_to",
+                "an acknowledgment names the directive it acknowledges",
+            ));
+        }
         if self.kind() == ReportKind::Document && self.attachments.is_empty() {
             errs.push(FieldError::new(
                 "body.attachments",

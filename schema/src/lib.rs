@@ -37,9 +37,10 @@ pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
 pub use jws::{CompactJws, Signer, Trust};
 pub use notice::{
-    Addressee, Asked, DerBase64, DocumentType, Notice, NoticeBody, NoticeContent, NoticeId,
-    NoticeKind, NoticePage, Request, Review, TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES,
-    MAX_DER_BYTES, MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON, TYP_NOTICE,
+    Addressee, Asked, DerBase64, Directive, DocumentType, Notice, NoticeBody, NoticeContent,
+    NoticeFile, NoticeId, NoticeKind, NoticePage, Request, Review, TrustUpdate, Verdict,
+    VerifiedNotice, MAX_ADDRESSEES, MAX_DER_BYTES, MAX_DIRECTIVE_FILES_BYTES, MAX_NOTICE_BYTES,
+    MAX_NOTICE_PAGE, MAX_REASON, TYP_NOTICE,
 };
 pub use payload::*;
 pub use period::ReportingPeriod;

@@ -7,6 +7,9 @@
 //! - `request status --id …` prints each addressed unit's state (on time, late, missing, not
 //!   yet due) and the counts; `--csv` writes them as CSV.
 //! - `request file --sha256 … --out FILE` writes an attached file received here.
+//! - `request directive --to … --number 120/BCĐ-PA03 --title … [--disseminate] (--due … |
+//!   --working-days N) --file văn-bản.pdf` sends a directive with its files; units acknowledge
+//!   (and report dissemination), tracked by `request status` like a request.
 
 use std::path::PathBuf;
 
@@ -28,6 +31,39 @@ pub enum RequestCommand {
     Status(StatusArgs),
     /// Lưu tệp đính kèm / write an attached file received here.
     File(FileArgs),
+    /// Gửi văn bản chỉ đạo / send a directive (with its files) to a scope, to acknowledge
+    /// (and disseminate) by a date.
+    Directive(DirectiveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DirectiveArgs {
+    #[command(flatten)]
+    pub config: super::run::ConfigArg,
+    /// subtree:75, unit:75.26041, tier:75:commune or list:75.26041,75.26044.
+    #[arg(long)]
+    pub to: String,
+    /// Number and symbol, e.g. "120/BCĐ-PA03".
+    #[arg(long)]
+    pub number: String,
+    /// The date it was signed (yyyy-mm-dd; default today).
+    #[arg(long)]
+    pub issued_on: Option<NaiveDate>,
+    /// What it is about (trích yếu).
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Units must also report that they made it known to their staff.
+    #[arg(long)]
+    pub disseminate: bool,
+    #[arg(long, conflicts_with = "working_days")]
+    pub due: Option<NaiveDate>,
+    #[arg(long)]
+    pub working_days: Option<i32>,
+    /// The document (PDF, DOCX, XLSX, PNG, JPEG), repeatable; 4 MiB in all.
+    #[arg(long = "file")]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +126,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<()> {
         RequestCommand::Issue(a) => issue(a),
         RequestCommand::Status(a) => status(a),
         RequestCommand::File(a) => file(a),
+        RequestCommand::Directive(a) => directive(a),
     }
 }
 
@@ -188,5 +225,71 @@ fn file(a: FileArgs) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow!("no attached file {sha} here / không có tệp này"))?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("cannot write {}", a.out.display()))?;
     println!("{} bytes → {}", bytes.len(), a.out.display());
+    Ok(())
+}
+
+fn notice_file(path: &std::path::Path) -> anyhow::Result<schema::NoticeFile> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let limits = schema::AttachmentLimits {
+        max_file_bytes: schema::MAX_DIRECTIVE_FILES_BYTES as u64,
+        ..Default::default()
+    };
+    let r = schema::AttachmentRef::describe(&name, &bytes, &limits).map_err(|e| anyhow!("{e}"))?;
+    Ok(schema::NoticeFile {
+        name: r.name,
+        media_type: r.media_type,
+        data: schema::DerBase64::of(&bytes),
+    })
+}
+
+fn directive(a: DirectiveArgs) -> anyhow::Result<()> {
+    let settings = AggregatorSettings::load(&a.config.config)?;
+    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let today = node::web::layout::today();
+    let due = match (a.due, a.working_days) {
+        (Some(d), _) => d,
+        (None, Some(n)) if n > 0 => requests::due_in_working_days(rules, today, n),
+        _ => bail!("give --due yyyy-mm-dd or --working-days N (N > 0)"),
+    };
+    let files = a
+        .files
+        .iter()
+        .map(|p| notice_file(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let directive = schema::Directive {
+        number: Line::parse(&a.number).map_err(|e| anyhow!("--number: {e}"))?,
+        issued_on: a.issued_on.unwrap_or(today),
+        title: Line::parse(&a.title).map_err(|e| anyhow!("--title: {e}"))?,
+        summary: a
+            .summary
+            .as_deref()
+            .map(schema::Text::parse)
+            .transpose()
+            .map_err(|e| anyhow!("--summary: {e}"))?,
+        disseminate: a.disseminate,
+        due,
+        files: schema::BoundedVec::parse(files).map_err(|e| anyhow!("--file: at most 5: {e}"))?,
+    };
+    directive
+        .validate(today)
+        .map_err(|e| anyhow!("the directive is not valid: {e}"))?;
+    let addressee = requests::parse_scope(&a.to)?;
+    let signer = TlsMaterial::load(&settings.tls)?.signer()?;
+    let pool = store::open_settings(&settings)?;
+    let mut conn = pool.get()?;
+    let notice = requests::issue_directive(&mut conn, &signer, addressee, directive, "cli")?;
+    let id = notice.body.notice_id.to_string();
+    let t = tracking::track(&mut conn, &id, &settings.unit.id, today)?
+        .context("the directive just stored is missing")?;
+    println!(
+        "Đã gửi văn bản chỉ đạo {id}: {} đơn vị, hạn xác nhận {} / directive sent to {} registered units",
+        t.units.len(),
+        due.format("%d/%m/%Y"),
+        t.units.len()
+    );
     Ok(())
 }

@@ -111,6 +111,17 @@ impl Ingest {
         Ok(())
     }
 
+    /// Whether `body` answers a request or directive issued above this aggregator: the answer
+    /// then goes up to whoever asked, countersigned, like an incident report.
+    fn asked_from_above(&self, body: &schema::Submission) -> Result<bool, IngestError> {
+        let Some(id) = &body.in_reply_to else {
+            return Ok(false);
+        };
+        let mut conn = self.pool.get().map_err(anyhow::Error::from)?;
+        let row = crate::store::requests::get(&mut conn, id.as_str())?;
+        Ok(row.is_some_and(|r| r.issuer != self.unit.as_str()))
+    }
+
     /// The bytes of every file `body` names, from this aggregator's store.
     fn files_of(
         &self,
@@ -154,7 +165,11 @@ impl Ingest {
         env.body.validate().map_err(IngestError::InvalidReport)?;
         self.check_rule_pack(&env)?;
         self.check_attachments(&env.body)?;
-        let relay = self.relay.as_ref().filter(|r| r.forwards(env.body.kind()));
+        let asked_above = self.asked_from_above(&env.body)?;
+        let relay = self
+            .relay
+            .as_ref()
+            .filter(|r| r.forwards(env.body.kind()) || asked_above);
         let forward = relay.map(|_| env.clone());
         let receipt = self.store(self.prepare(env, verified, peer)?)?;
         if let (Some(relay), Some(env)) = (relay, forward) {

@@ -1,5 +1,6 @@
-//! Requests (yêu cầu báo cáo) down the tree: the committee orders the units of a scope to send
-//! a report or a document by a date. [`issue`] signs the `request` notice and stores it in one
+//! Requests (yêu cầu báo cáo) and directives (văn bản chỉ đạo) down the tree: the committee
+//! orders the units of a scope to send a report or a document by a date, or to acknowledge
+//! (and disseminate) a document. [`issue`] / [`issue_directive`] sign the notice and store it in one
 //! write transaction (the notice for the children's next pull, the `requests` row for tracking,
 //! an audit entry); a child aggregator records a request it relays the same way, so a
 //! province sees the nation's requests in its own tracking. [`tracking`] turns the registry and
@@ -10,8 +11,8 @@ pub mod tracking;
 use anyhow::{anyhow, bail};
 use chrono::NaiveDate;
 use schema::{
-    Addressee, BoundedVec, Notice, NoticeBody, NoticeId, NoticeKind, Protocol, Request, Signer,
-    Tier, UnitId,
+    Addressee, BoundedVec, Directive, Notice, NoticeBody, NoticeId, NoticeKind, Protocol, Request,
+    Signer, Tier, UnitId,
 };
 
 use crate::store::{notices, AnyConn};
@@ -65,11 +66,60 @@ pub fn issue(
     request: Request,
     actor: &str,
 ) -> anyhow::Result<Notice> {
+    let detail = format!("{} due {}", request.asked.answer_kind().code(), request.due);
+    let payload = serde_json::to_value(&request)?;
+    publish(
+        conn,
+        signer,
+        addressee,
+        NoticeKind::REQUEST,
+        payload,
+        request.due,
+        &detail,
+        actor,
+    )
+}
+
+/// Signs and stores a directive from this aggregator (its files inside); returns the notice.
+pub fn issue_directive(
+    conn: &mut AnyConn,
+    signer: &Signer,
+    addressee: Addressee,
+    directive: Directive,
+    actor: &str,
+) -> anyhow::Result<Notice> {
+    let detail = format!("{} due {}", directive.number, directive.due);
+    let payload = serde_json::to_value(&directive)?;
+    publish(
+        conn,
+        signer,
+        addressee,
+        NoticeKind::DIRECTIVE,
+        payload,
+        directive.due,
+        &detail,
+        actor,
+    )
+}
+
+/// One notice of `kind` due on `due`, signed, stored (with its tracking row) and audited in
+/// one write transaction.
+#[allow(clippy::too_many_arguments)]
+fn publish(
+    conn: &mut AnyConn,
+    signer: &Signer,
+    addressee: Addressee,
+    kind: &str,
+    payload: serde_json::Value,
+    due: NaiveDate,
+    detail: &str,
+    actor: &str,
+) -> anyhow::Result<Notice> {
     let at = node::web::layout::now_local();
-    if request.due < at.date_naive() {
+    if due < at.date_naive() {
         bail!(
-            "hạn nộp {} đã qua / the due date is in the past",
-            request.due.format("%d/%m/%Y")
+            "hạn {} đã qua / the due date is in the past",
+            due.format("%d/%m/%Y")
         );
     }
     let body = NoticeBody {
@@ -78,20 +128,15 @@ pub fn issue(
         issuer: signer.unit().clone(),
         addressee,
         issued_at: at,
-        kind: NoticeKind::parse(NoticeKind::REQUEST).expect("a kind"),
-        payload: serde_json::to_value(&request)?,
+        kind: NoticeKind::parse(kind).expect("a kind"),
+        payload,
     };
     let notice = Notice::sign(body, signer).map_err(|e| anyhow!("{e}"))?;
     conn.write_transaction(|c| -> anyhow::Result<()> {
         notices::lock(c)?;
         notices::insert_new(c, &notice)?;
-        node::db::audit::append(
-            c,
-            actor,
-            "request_issued",
-            notice.body.notice_id.as_str(),
-            &format!("{} due {}", request.asked.answer_kind().code(), request.due),
-        )?;
+        let action = format!("{kind}_issued");
+        node::db::audit::append(c, actor, &action, notice.body.notice_id.as_str(), detail)?;
         Ok(())
     })?;
     Ok(notice)

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use anyhow::anyhow;
 use chrono::{DateTime, NaiveDate};
-use schema::UnitId;
+use schema::{Payload, UnitId};
 
+use crate::store::received;
 use crate::store::requests::{self, RequestRow};
 use crate::store::units::{self, UnitRow};
 use crate::store::AnyConn;
@@ -50,6 +51,8 @@ impl State {
 pub struct UnitStatus {
     pub unit: UnitRow,
     pub state: State,
+    /// For a directive: the dissemination reported (date, participants).
+    pub disseminated: Option<(NaiveDate, u32)>,
 }
 
 /// The whole request's picture.
@@ -108,6 +111,35 @@ pub fn addressed(
     Ok(out)
 }
 
+/// Each unit's first answer (report id, day of receipt in Asia/Ho_Chi_Minh) and, for a
+/// directive, the dissemination any of its answers reports (date, participants).
+type Answers = (
+    BTreeMap<String, (String, NaiveDate)>,
+    BTreeMap<String, (NaiveDate, u32)>,
+);
+
+fn answers_of(conn: &mut AnyConn, request: &RequestRow) -> anyhow::Result<Answers> {
+    let (mut first, mut spread) = (BTreeMap::new(), BTreeMap::new());
+    for a in requests::answers(conn, &request.notice_id)? {
+        let Ok(at) = DateTime::parse_from_rfc3339(&a.received_at) else {
+            continue;
+        };
+        let day = at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive();
+        if request.is_directive() {
+            if let Some(row) = received::get(conn, &a.report_id, &a.digest)? {
+                let env: Option<schema::Envelope> = schema::decode(row.envelope.as_bytes()).ok();
+                if let Some(Payload::Acknowledgment(ack)) = env.map(|e| e.body.payload) {
+                    if let (Some(d), Some(n)) = (ack.disseminated_on, ack.participants) {
+                        spread.insert(a.unit.clone(), (d, n));
+                    }
+                }
+            }
+        }
+        first.entry(a.unit).or_insert((a.report_id, day));
+    }
+    Ok((first, spread))
+}
+
 /// Tracks request `id` at `scope` on `today`.
 pub fn track(
     conn: &mut AnyConn,
@@ -122,14 +154,7 @@ pub fn track(
         .due
         .parse()
         .map_err(|e| anyhow!("request {id}: due date: {e}"))?;
-    let mut first: BTreeMap<String, (String, NaiveDate)> = BTreeMap::new();
-    for a in requests::answers(conn, id)? {
-        let Ok(at) = DateTime::parse_from_rfc3339(&a.received_at) else {
-            continue;
-        };
-        let day = at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive();
-        first.entry(a.unit).or_insert((a.report_id, day));
-    }
+    let (first, spread) = answers_of(conn, &request)?;
     let units = addressed(conn, &request, scope, today)?
         .into_iter()
         .map(|unit| {
@@ -145,10 +170,77 @@ pub fn track(
                 None if today > due => State::Missing,
                 None => State::NotYetDue,
             };
-            UnitStatus { unit, state }
+            let disseminated = spread.get(&unit.id).copied();
+            UnitStatus {
+                unit,
+                state,
+                disseminated,
+            }
         })
         .collect();
     Ok(Some(Tracking { request, units }))
+}
+
+/// One area's figures: the child of the scope on the way to each unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaRow {
+    pub area: String,
+    pub total: usize,
+    pub answered: usize,
+    pub on_time: usize,
+    pub disseminated: usize,
+}
+
+/// The child of `scope` on the way from `scope` down to `unit` (the unit itself when direct).
+pub fn area_of(unit: &UnitId, scope: &UnitId) -> UnitId {
+    let mut cur = unit.clone();
+    while let Some(p) = cur.parent() {
+        if &p == scope || p == UnitId::national() {
+            return cur;
+        }
+        cur = p;
+    }
+    cur
+}
+
+impl Tracking {
+    /// The figures per area under `scope`, in the order of the units.
+    pub fn areas(&self, scope: &UnitId) -> Vec<AreaRow> {
+        let mut out: Vec<AreaRow> = Vec::new();
+        for u in &self.units {
+            let Ok(id) = UnitId::parse(&u.unit.id) else {
+                continue;
+            };
+            let area = area_of(&id, scope).to_string();
+            let i = match out.iter().position(|a| a.area == area) {
+                Some(i) => i,
+                None => {
+                    out.push(AreaRow {
+                        area,
+                        total: 0,
+                        answered: 0,
+                        on_time: 0,
+                        disseminated: 0,
+                    });
+                    out.len() - 1
+                }
+            };
+            let a = &mut out[i];
+            a.total += 1;
+            a.answered += usize::from(u.state.answered());
+            a.on_time += usize::from(matches!(u.state, State::OnTime { .. }));
+            a.disseminated += usize::from(u.disseminated.is_some());
+        }
+        out
+    }
+
+    /// Units that reported dissemination.
+    pub fn disseminated(&self) -> usize {
+        self.units
+            .iter()
+            .filter(|u| u.disseminated.is_some())
+            .count()
+    }
 }
 
 /// The tracking as CSV (UTF-8 with BOM, for Excel): unit id, name, state, report id, date.
@@ -168,12 +260,18 @@ pub fn csv(t: &Tracking) -> Vec<u8> {
             }
             _ => (String::new(), String::new()),
         };
+        let (spread_on, people) = match u.disseminated {
+            Some((d, n)) => (d.format("%d/%m/%Y").to_string(), n.to_string()),
+            None => (String::new(), String::new()),
+        };
         let _ = w.write_record([
             u.unit.id.as_str(),
             u.unit.name.as_str(),
             u.state.label_vi(),
             &report,
             &at,
+            &spread_on,
+            &people,
         ]);
     }
     w.into_inner().unwrap_or_default()

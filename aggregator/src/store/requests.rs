@@ -1,4 +1,5 @@
-//! Requests this aggregator issued or relays down (`requests`, one row per request notice,
+//! Requests and directives this aggregator issued or relays down (`requests`, one row per
+//! `request` or `directive` notice; a directive's answer is an acknowledgment,
 //! written by `notices::insert_new` so issuing and relaying record them alike), which received
 //! versions answer them (`request_answers`, written with the `received` row), and the bytes of
 //! attached files (`attachments`, by SHA-256, stored before the report that names them).
@@ -31,25 +32,52 @@ impl RequestRow {
         schema::decode(self.payload.as_bytes()).ok()
     }
 
+    /// The directive, when this row tracks one (its files are in the notice, not here).
+    pub fn directive(&self) -> Option<schema::Directive> {
+        schema::decode(self.payload.as_bytes()).ok()
+    }
+
+    pub fn is_directive(&self) -> bool {
+        self.answer_kind == schema::ReportKind::Acknowledgment.code()
+    }
+
     pub fn addressee(&self) -> Option<schema::Addressee> {
         schema::decode(self.addressee.as_bytes()).ok()
     }
 }
 
-/// Records `n` when it is a well-formed request (no-op otherwise, or when already recorded).
+/// Records `n` when it is a well-formed request or directive (no-op otherwise, or when
+/// already recorded). A directive is recorded without its files (they stay in the notice).
 pub fn record(conn: &mut AnyConn, n: &Notice) -> QueryResult<()> {
-    let Ok(NoticeContent::Request(r)) = n.body.content() else {
-        return Ok(());
+    let (title, kind, period, due, payload) = match n.body.content() {
+        Ok(NoticeContent::Request(r)) => (
+            r.title.to_string(),
+            r.asked.answer_kind(),
+            r.period,
+            r.due,
+            schema::encode(&r),
+        ),
+        Ok(NoticeContent::Directive(mut d)) => {
+            d.files = Default::default();
+            (
+                d.heading(),
+                schema::ReportKind::Acknowledgment,
+                schema::ReportingPeriod::annual_containing(d.issued_on),
+                d.due,
+                schema::encode(&d),
+            )
+        }
+        _ => return Ok(()),
     };
     let row = RequestRow {
         notice_id: n.body.notice_id.to_string(),
         issuer: n.body.issuer.to_string(),
-        title: r.title.to_string(),
-        answer_kind: r.asked.answer_kind().code().to_string(),
-        period: r.period.to_string(),
-        due: r.due.to_string(),
+        title,
+        answer_kind: kind.code().to_string(),
+        period: period.to_string(),
+        due: due.to_string(),
         addressee: String::from_utf8(schema::encode(&n.body.addressee)).unwrap_or_default(),
-        payload: String::from_utf8(schema::encode(&r)).unwrap_or_default(),
+        payload: String::from_utf8(payload).unwrap_or_default(),
         issued_at: n.body.issued_at.to_rfc3339(),
         stored_at: node::db::now(),
     };

@@ -13,6 +13,7 @@
 //! | `GET /bao-cao/{report_id}/{digest}/tep/{hex}` | a file the version names (same rule as the page) ([`requests`]) |
 //! | `GET /yeu-cau`, `GET /yeu-cau/{id}?dang=csv` | requests and each one's answers by unit, CSV ([`requests`]) |
 //! | `GET/POST /yeu-cau/moi` | issue a request (heads, admins; [`request_new`]) |
+//! | `GET /yeu-cau/{id}?khu_vuc=&dang=csv`, `GET /yeu-cau/{id}/tep/{n}` | one request or directive: per area, per unit, CSV; a directive's file ([`request_page`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
@@ -29,6 +30,7 @@ mod rates_page;
 mod registry_page;
 mod report;
 mod request_new;
+mod request_page;
 mod requests;
 mod review;
 mod sent;
@@ -160,7 +162,8 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             .route(requests::REQUESTS, web::get().to(requests::list))
             .route(request_new::NEW_REQUEST, web::get().to(request_new::show))
             .route(request_new::NEW_REQUEST, web::post().to(request_new::issue))
-            .route("/yeu-cau/{id}", web::get().to(requests::show))
+            .route("/yeu-cau/{id}", web::get().to(request_page::show))
+            .route("/yeu-cau/{id}/tep/{n}", web::get().to(request_page::file))
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(sent::SENT, web::get().to(sent::sent))

@@ -1,7 +1,6 @@
 //! Requests in the committee's UI: `GET /yeu-cau` lists every request issued here or relayed
 //! from above (title, what, due date, answered / addressed, rate; "not yet due" shown apart
-//! from 0 %), `GET /yeu-cau/{id}` tracks one (each addressed unit by name with its state and
-//! a link to its answer; `?dang=csv` exports it), and
+//! from 0 %; the page of one is [`super::request_page`]), and
 //! `GET /bao-cao/{report_id}/{digest}/tep/{hex}` downloads a file a stored version names,
 //! with the same rule as the report page (incident reports: heads and admins only, audited).
 
@@ -11,10 +10,9 @@ use node::web::error::{WebError, WebResult};
 use node::web::layout;
 use node::web::session::Viewer;
 use schema::ReportKind;
-use serde::Deserialize;
 
-use super::{db, download, report_path, unit_path, Ui};
-use crate::requests::tracking::{self, State, Tracking};
+use super::{db, report_path, Ui};
+use crate::requests::tracking::{self, Tracking};
 use crate::store::{received, requests};
 
 pub const REQUESTS: &str = "/yeu-cau";
@@ -25,7 +23,7 @@ pub fn fmt_day(raw: &str) -> String {
         .unwrap_or_else(|_| raw.to_string())
 }
 
-fn rate_cell(t: &Tracking) -> String {
+pub fn rate_cell(t: &Tracking) -> String {
     match t.rate() {
         Some(r) => format!("{r:.1} %").replace('.', ","),
         None => "chưa đến hạn".to_string(),
@@ -64,79 +62,6 @@ pub async fn list(viewer: Viewer, ui: web::Data<Ui>) -> WebResult {
                             td { (on + late) " / " (t.units.len()) }
                             td { (rate_cell(t)) }
                         }
-                    }
-                }
-            }
-        }
-    };
-    Ok(layout::ok(layout::page(
-        &viewer,
-        &ui.unit_name,
-        "Yêu cầu báo cáo",
-        None,
-        body,
-    )))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Format {
-    #[serde(default)]
-    dang: String,
-}
-
-/// GET /yeu-cau/{id}
-pub async fn show(
-    viewer: Viewer,
-    ui: web::Data<Ui>,
-    id: web::Path<String>,
-    f: web::Query<Format>,
-) -> WebResult {
-    let (scope, id, today) = (ui.unit.clone(), id.into_inner(), layout::today());
-    let (t, issuer) = db(&ui, move |c| {
-        let t = tracking::track(c, &id, &scope, today)?;
-        let issuer = match &t {
-            Some(t) => requests::unit_name(c, &t.request.issuer)?,
-            None => String::new(),
-        };
-        Ok((t, issuer))
-    })
-    .await?;
-    let t = t.ok_or(WebError::NotFound)?;
-    if f.dang == "csv" {
-        return Ok(download(
-            tracking::csv(&t),
-            "text/csv; charset=utf-8",
-            "yeu-cau.csv",
-        ));
-    }
-    let req = t.request.request();
-    let (on, late, missing, pending) = t.counts();
-    let body = html! {
-        h1 { (t.request.title) }
-        table {
-            @if let Some(r) = &req {
-                tr { th { "Căn cứ" } td { (r.legal_basis) } }
-                tr { th { "Nội dung cần gửi" } td { (r.asked.label_vi()) ", kỳ " (r.period) } }
-                @if let Some(i) = &r.instructions { tr { th { "Hướng dẫn" } td { (i) } } }
-            }
-            tr { th { "Cơ quan yêu cầu" } td { (issuer) } }
-            tr { th { "Hạn" } td { (fmt_day(&t.request.due)) } }
-            tr { th { "Tình hình" } td {
-                "Đúng hạn " (on) " · Trễ hạn " (late) " · Chưa gửi (quá hạn) " (missing)
-                " · Chưa đến hạn " (pending) " · Tỉ lệ: " (rate_cell(&t)) } }
-        }
-        p { a href="?dang=csv" { "Tải danh sách (CSV)" } }
-        table {
-            thead { tr { th { "Đơn vị" } th { "Tình trạng" } th { "Ngày nhận" } } }
-            tbody {
-                @for u in &t.units {
-                    tr {
-                        td { a href=(unit_path(&u.unit.id)) { (u.unit.name) } }
-                        td.error[matches!(u.state, State::Missing)] { (u.state.label_vi()) }
-                        td { @match &u.state {
-                            State::OnTime { at, .. } | State::Late { at, .. } => (at.format("%d/%m/%Y")),
-                            _ => "—",
-                        } }
                     }
                 }
             }
@@ -205,34 +130,9 @@ pub async fn file(
         .insert_header((actix_web::http::header::CONTENT_TYPE, a.media_type.mime()))
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            content_disposition(a.name.as_str()),
+            node::web::requests::content_disposition(a.name.as_str()),
         ))
         .body(bytes))
-}
-
-/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266 / 5987).
-pub fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// The report page's list of files with download links.

@@ -48,7 +48,7 @@ fn issue(signer: &schema::Signer, i: usize) -> (schema::Notice, Option<usize>) {
         issuer: signer.unit().clone(),
         addressee: to,
         issued_at: node::web::layout::now_local(),
-        kind: NoticeKind::parse("directive").unwrap(),
+        kind: NoticeKind::parse("bulletin").unwrap(),
         payload: serde_json::json!({ "so": i }),
     };
     (schema::Notice::sign(body, signer).unwrap(), only)

@@ -73,8 +73,8 @@ impl RulePack {
             Payload::InspectionResult(r) => {
                 take(self.kinds_in_force(r.findings.iter().map(|f| f.kind), "findings"));
             }
-            // A document's content is its files; the pack has no form for it.
-            Payload::Document(_) => {}
+            // Answers to requests and directives: the pack has no form for them.
+            Payload::Document(_) | Payload::Acknowledgment(_) => {}
         }
         errs.into_result()
     }

@@ -6,6 +6,7 @@
 //! on the field it concerns ([`FormErrors`]), field names being the contract's paths
 //! (`indicators.so_vu_lo_mat`, `incidents[0].summary`, `items.noi_quy_ban_hanh`).
 
+mod acknowledgment;
 mod annual;
 mod compliance;
 mod document;
@@ -97,9 +98,12 @@ pub fn parse(
             ),
         );
     }
-    if kind == ReportKind::Document {
-        // No form in the rule pack: the files are the content.
-        let payload = document::parse(raw, &mut errs);
+    if matches!(kind, ReportKind::Document | ReportKind::Acknowledgment) {
+        // No form in the rule pack: answers to requests and directives.
+        let payload = match kind {
+            ReportKind::Document => document::parse(raw, &mut errs),
+            _ => acknowledgment::parse(raw, &mut errs),
+        };
         return match (payload, classification) {
             (Some(payload), Some(classification)) if errs.is_empty() => Ok(Parsed {
                 period,

@@ -93,10 +93,10 @@ pub async fn amend(
             let Some(latest) = latest_version(c, &idc)? else {
                 return Ok(Err(WebError::NotFound));
             };
-            let Some(kind) = ReportKind::parse(&latest.kind)
-                .ok()
-                .filter(|k| forms::DRAFTABLE.contains(k) || *k == ReportKind::Document)
-            else {
+            let Some(kind) = ReportKind::parse(&latest.kind).ok().filter(|k| {
+                forms::DRAFTABLE.contains(k)
+                    || matches!(k, ReportKind::Document | ReportKind::Acknowledgment)
+            }) else {
                 return Ok(Err(WebError::BadRequest(
                     "Loại báo cáo này không sửa trên giao diện được.".into(),
                 )));

@@ -28,9 +28,14 @@ fn draftable(code: &str) -> Option<ReportKind> {
     forms::DRAFTABLE.into_iter().find(|k| k.code() == code)
 }
 
-/// Kinds a stored draft may have: those, and documents (opened from a request).
+/// Kinds a stored draft may have: those, documents and acknowledgments (opened from a
+/// request or a directive).
 pub(super) fn draft_kind(code: &str) -> Option<ReportKind> {
-    draftable(code).or((code == ReportKind::Document.code()).then_some(ReportKind::Document))
+    draftable(code).or_else(|| {
+        [ReportKind::Document, ReportKind::Acknowledgment]
+            .into_iter()
+            .find(|k| k.code() == code)
+    })
 }
 
 /// GET /ban-nhap/moi/{kind}

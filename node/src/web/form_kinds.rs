@@ -279,3 +279,14 @@ pub fn document(b: Bind<'_>) -> Markup {
         (w::field(b, "summary", "Trích yếu, ghi chú", None, w::textarea(b, "summary", 4)))
     }
 }
+
+/// The acknowledgment form: received on, and (where asked) disseminated on, participants.
+pub fn acknowledgment(b: Bind<'_>) -> Markup {
+    html! {
+        h2 { "Xác nhận văn bản chỉ đạo" }
+        (w::field(b, "received_on", "Ngày nhận *", None, w::date(b, "received_on")))
+        (w::field(b, "disseminated_on", "Ngày quán triệt", Some("nếu văn bản yêu cầu quán triệt"), w::date(b, "disseminated_on")))
+        (w::field(b, "participants", "Số người tham dự quán triệt", None, w::number(b, "participants")))
+        (w::field(b, "note", "Ghi chú", None, w::textarea(b, "note", 3)))
+    }
+}

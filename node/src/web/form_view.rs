@@ -115,6 +115,7 @@ pub fn render(node: &Node, viewer: &Viewer, page: &FormPage<'_>, notice: Option<
             }
             @match (form, pack) {
                 _ if page.kind == ReportKind::Document => (form_kinds::document(b)),
+                _ if page.kind == ReportKind::Acknowledgment => (form_kinds::acknowledgment(b)),
                 (Some(form), Some(pack)) => {
                     @match page.kind {
                         ReportKind::AnnualReport => (form_kinds::annual(b, form)),

@@ -12,7 +12,8 @@
 //! | `POST /ban-nhap/{id}/duyet` | approve, sign and queue (head, admin) |
 //! | `GET/POST /ban-nhap/{id}/xoa` | delete a draft (asks first) |
 //! | `POST /ban-nhap/{id}/tep`, `POST /ban-nhap/{id}/tep/{pos}/bo` | attach files (multipart), take one off ([`attach`]) |
-//! | `POST /yeu-cau/{id}/tra-loi` | open the draft answering a request from above ([`requests`]) |
+//! | `POST /yeu-cau/{id}/tra-loi` | open the draft answering a request or acknowledging a directive ([`requests`]) |
+//! | `GET /thong-bao/{id}/tep/{n}` | a file a directive carries ([`requests`]) |
 //! | `GET /bao-cao/{id}/in` | the signed report as an official document ([`print`]) |
 //! | `POST /bao-cao/{id}/sua` | "Sửa và nộp lại": a draft amending the latest version ([`amend`]) |
 //! | `GET /lich-su` | every submission, its delivery and its review ([`history`]) |
@@ -121,7 +122,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/ban-nhap/{id}/tep/{pos}/bo",
             web::post().to(attach::remove),
         )
-        .route("/yeu-cau/{id}/tra-loi", web::post().to(requests::answer));
+        .route("/yeu-cau/{id}/tra-loi", web::post().to(requests::answer))
+        .route("/thong-bao/{id}/tep/{n}", web::get().to(requests::file));
 }
 
 pub fn server(node: Node, listener: TcpListener) -> anyhow::Result<actix_web::dev::Server> {

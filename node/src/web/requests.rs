@@ -1,15 +1,17 @@
-//! Requests from above on the node: every `request` notice received (verified by the puller
-//! before it was stored) becomes an obligation on the home page ("Yêu cầu của cấp trên"):
-//! title, legal basis, what to send, due date and days left, and its state (chưa trả lời,
+//! Requests and directives from above on the node: every `request` and `directive` notice
+//! received (verified by the puller before it was stored) becomes an obligation on the home
+//! page ("Yêu cầu, văn bản chỉ đạo của cấp trên"): title, legal basis or number, what to send,
+//! due date and days left, the directive's files to download, and its state (chưa trả lời,
 //! đang soạn, đã gửi). "Trả lời" opens a draft of the asked kind for the request's period,
 //! marked as answering it (`in_reply_to`); a document request opens the document form, where
-//! the files are attached. A second press opens the same draft, never a second one.
+//! the files are attached; a directive opens the acknowledgment form (đã nhận, đã quán triệt).
+//! A second press opens the same draft, never a second one.
 
 use actix_web::web;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use maud::{html, Markup};
-use schema::{Asked, NoticeContent, ReportId, ReportKind, Request};
+use schema::{Asked, Directive, NoticeContent, ReportId, ReportKind, ReportingPeriod, Request};
 
 use super::error::{WebError, WebResult};
 use super::layout;
@@ -20,12 +22,42 @@ use crate::db::schema::{drafts, notices, submissions};
 use crate::db::{self, audit};
 use crate::forms::{self, fmt_date};
 
-/// One request as the home page shows it.
+/// What the parent asks.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    Request(Request),
+    Directive(Directive),
+}
+
+impl Ask {
+    pub fn due(&self) -> NaiveDate {
+        match self {
+            Self::Request(r) => r.due,
+            Self::Directive(d) => d.due,
+        }
+    }
+
+    fn answer_kind(&self) -> ReportKind {
+        match self {
+            Self::Request(r) => r.asked.answer_kind(),
+            Self::Directive(_) => ReportKind::Acknowledgment,
+        }
+    }
+
+    fn period(&self) -> ReportingPeriod {
+        match self {
+            Self::Request(r) => r.period,
+            Self::Directive(d) => ReportingPeriod::annual_containing(d.issued_on),
+        }
+    }
+}
+
+/// One request or directive as the home page shows it.
 #[derive(Debug, Clone)]
 pub struct OpenRequest {
     pub id: String,
     pub issuer: String,
-    pub request: Request,
+    pub ask: Ask,
     /// The draft answering it, if one is open.
     pub draft: Option<String>,
     /// The first signed answer's report id, if any.
@@ -35,7 +67,7 @@ pub struct OpenRequest {
 /// The requests received, newest first, with their answers.
 pub fn all(c: &mut SqliteConnection) -> anyhow::Result<Vec<OpenRequest>> {
     let rows: Vec<(String, String, String)> = notices::table
-        .filter(notices::kind.eq(schema::NoticeKind::REQUEST))
+        .filter(notices::kind.eq_any([schema::NoticeKind::REQUEST, schema::NoticeKind::DIRECTIVE]))
         .order(notices::seq.desc())
         .select((notices::notice_id, notices::issuer, notices::envelope))
         .load(c)?;
@@ -58,8 +90,10 @@ pub fn all(c: &mut SqliteConnection) -> anyhow::Result<Vec<OpenRequest>> {
         let Some(n) = schema::decode::<schema::Notice>(env.as_bytes()).ok() else {
             continue;
         };
-        let Ok(NoticeContent::Request(request)) = n.body.content() else {
-            continue;
+        let ask = match n.body.content() {
+            Ok(NoticeContent::Request(r)) => Ask::Request(r),
+            Ok(NoticeContent::Directive(d)) => Ask::Directive(d),
+            _ => continue,
         };
         out.push(OpenRequest {
             draft: drafts
@@ -72,7 +106,7 @@ pub fn all(c: &mut SqliteConnection) -> anyhow::Result<Vec<OpenRequest>> {
                 .map(|(_, a)| a.clone()),
             id,
             issuer,
-            request,
+            ask,
         });
     }
     Ok(out)
@@ -84,15 +118,26 @@ pub fn section(list: &[OpenRequest], csrf: &str, today: NaiveDate) -> Markup {
         return html! {};
     }
     html! {
-        h2 { "Yêu cầu của cấp trên" }
+        h2 { "Yêu cầu, văn bản chỉ đạo của cấp trên" }
         table {
             thead { tr { th { "Yêu cầu" } th { "Nội dung cần gửi" } th { "Hạn" } th { "Tình trạng" } } }
             tbody {
                 @for r in list {
                     tr {
-                        td { b { (r.request.title) } br; span.muted { (r.request.legal_basis) } }
-                        td { (r.request.asked.label_vi()) }
-                        td { (due_cell(r.request.due, r.answered.is_some(), today)) }
+                        @match &r.ask {
+                            Ask::Request(q) => {
+                                td { b { (q.title) } br; span.muted { (q.legal_basis) } }
+                                td { (q.asked.label_vi()) }
+                            }
+                            Ask::Directive(d) => {
+                                td { b { "Văn bản số " (d.number) } br; (d.title)
+                                     @for (i, f) in d.files.iter().enumerate() {
+                                         br; a href=(routes::notice_file(&r.id, i)) { (f.name.as_str()) }
+                                     } }
+                                td { "Xác nhận đã nhận" @if d.disseminate { " và đã quán triệt" } }
+                            }
+                        }
+                        td { (due_cell(r.ask.due(), r.answered.is_some(), today)) }
                         td { (state(r, csrf)) }
                     }
                 }
@@ -132,16 +177,74 @@ fn state(r: &OpenRequest, csrf: &str) -> Markup {
 }
 
 /// The form a new answer starts with.
-fn answer_form(r: &Request, unit_name: &str) -> forms::RawForm {
-    let kind = r.asked.answer_kind();
-    let mut raw = forms::defaults(kind, layout::today());
-    raw.set("period", r.period.to_string());
+fn answer_form(ask: &Ask, unit_name: &str) -> forms::RawForm {
+    let today = layout::today();
+    let mut raw = forms::defaults(ask.answer_kind(), today);
+    raw.set("period", ask.period().to_string());
     raw.set("classification", schema::Classification::KhongMat.code());
-    if let Asked::Document { document } = r.asked {
-        raw.set("document", document.code());
-        raw.set("title", format!("{} của {unit_name}", document.label_vi()));
+    match ask {
+        Ask::Request(r) => {
+            if let Asked::Document { document } = r.asked {
+                raw.set("document", document.code());
+                raw.set("title", format!("{} của {unit_name}", document.label_vi()));
+            }
+        }
+        Ask::Directive(_) => raw.set("received_on", today.format("%Y-%m-%d").to_string()),
     }
     raw
+}
+
+/// GET /thong-bao/{id}/tep/{n}: a file a directive carries.
+pub async fn file(
+    _viewer: Viewer,
+    node: web::Data<Node>,
+    path: web::Path<(String, usize)>,
+) -> WebResult {
+    let (id, n) = path.into_inner();
+    let id = ReportId::parse(&id)
+        .map_err(|_| WebError::NotFound)?
+        .to_string();
+    let row = db(&node, move |c| Ok(crate::db::notices::get(c, &id)?)).await?;
+    let directive = row
+        .and_then(|r| r.notice())
+        .and_then(|n| match n.body.content() {
+            Ok(NoticeContent::Directive(d)) => Some(d),
+            _ => None,
+        })
+        .ok_or(WebError::NotFound)?;
+    let f = directive.files.iter().nth(n).ok_or(WebError::NotFound)?;
+    Ok(actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, f.media_type.mime()))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            content_disposition(f.name.as_str()),
+        ))
+        .body(f.bytes()))
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266 / 5987).
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// POST /yeu-cau/{id}/tra-loi: opens (or reopens) the draft answering the request.
@@ -169,14 +272,14 @@ pub async fn answer(
                 return Ok(Some(d));
             }
             let report_id = ReportId::random().to_string();
-            let kind: ReportKind = open.request.asked.answer_kind();
-            let raw = answer_form(&open.request, &unit);
+            let kind: ReportKind = open.ask.answer_kind();
+            let raw = answer_form(&open.ask, &unit);
             db::drafts::upsert(
                 c,
                 &db::drafts::DraftRow {
                     report_id: report_id.clone(),
                     kind: kind.code().into(),
-                    period: open.request.period.to_string(),
+                    period: open.ask.period().to_string(),
                     classification: raw.get("classification").to_string(),
                     form_json: raw.to_json(),
                     supersedes: None,

@@ -44,6 +44,11 @@ pub fn detach(report_id: &str, position: i32) -> String {
     format!("/ban-nhap/{report_id}/tep/{position}/bo")
 }
 
+/// GET: file `n` of a directive received.
+pub fn notice_file(notice_id: &str, n: usize) -> String {
+    format!("/thong-bao/{notice_id}/tep/{n}")
+}
+
 /// POST: opens the draft that answers a request.
 pub fn answer(request_id: &str) -> String {
     format!("/yeu-cau/{request_id}/tra-loi")

@@ -14,6 +14,7 @@
 //! changed body fails here.
 
 mod addressee;
+mod directive;
 mod request;
 mod review;
 mod trust;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use addressee::{Addressee, MAX_ADDRESSEES};
+pub use directive::{Directive, NoticeFile, MAX_DIRECTIVE_FILES_BYTES};
 pub use request::{Asked, DocumentType, Request};
 pub use review::{Review, Verdict, MAX_REASON};
 pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
@@ -56,6 +58,7 @@ impl NoticeKind {
     pub const REVIEW: &'static str = "review";
     pub const TRUST: &'static str = "trust";
     pub const REQUEST: &'static str = "request";
+    pub const DIRECTIVE: &'static str = "directive";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let ok = (1..=32).contains(&raw.len())
@@ -107,7 +110,7 @@ impl JsonSchema for NoticeKind {
         json_schema!({
             "type": "string",
             "pattern": "^[a-z][a-z_]{0,31}$",
-            "description": "review, trust, request; directive and rule_pack are reserved"
+            "description": "review, trust, request, directive; rule_pack is reserved"
         })
     }
 }
@@ -136,6 +139,8 @@ pub enum NoticeContent {
     Trust(TrustUpdate),
     /// An order to send a report or a document by a date.
     Request(Request),
+    /// A document to acknowledge (and disseminate) by a date.
+    Directive(Directive),
     /// A kind this version does not know: stored and relayed, not applied.
     Unknown(NoticeKind),
 }
@@ -162,6 +167,11 @@ impl NoticeBody {
         if self.kind.as_str() == NoticeKind::TRUST {
             let t: TrustUpdate = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
             return Ok(NoticeContent::Trust(t));
+        }
+        if self.kind.as_str() == NoticeKind::DIRECTIVE {
+            let d: Directive = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
+            d.validate(self.issued_at.date_naive())?;
+            return Ok(NoticeContent::Directive(d));
         }
         if self.kind.as_str() == NoticeKind::REQUEST {
             let r: Request = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;

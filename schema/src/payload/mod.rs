@@ -2,6 +2,7 @@
 //! NFC-normalised, enum-coded). Which sections and indicators a form must have is rule-pack
 //! data; `validate` here checks what holds for every pack (dates, cross-field rules).
 
+mod acknowledgment;
 mod annual;
 mod consolidated;
 mod document;
@@ -12,6 +13,7 @@ mod plan;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use acknowledgment::{Acknowledgment, MAX_PARTICIPANTS};
 pub use annual::{AnnualReport, IncidentSummary, IndicatorEntry, Section};
 pub use consolidated::{ConsolidatedReport, SourceRef, ViolationCount};
 pub use document::DocumentAnswer;
@@ -35,10 +37,12 @@ pub enum ReportKind {
     ConsolidatedReport,
     /// A document sent as attached files, in answer to a request.
     Document,
+    /// Receipt (and dissemination) of a directive.
+    Acknowledgment,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 7] = [
+    pub const ALL: [ReportKind; 8] = [
         Self::AnnualReport,
         Self::IncidentReport,
         Self::ComplianceStatus,
@@ -46,6 +50,7 @@ impl ReportKind {
         Self::InspectionResult,
         Self::ConsolidatedReport,
         Self::Document,
+        Self::Acknowledgment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +62,7 @@ impl ReportKind {
             Self::InspectionResult => "inspection_result",
             Self::ConsolidatedReport => "consolidated_report",
             Self::Document => "document",
+            Self::Acknowledgment => "acknowledgment",
         }
     }
 
@@ -76,6 +82,7 @@ impl ReportKind {
             Self::InspectionResult => "Kết quả kiểm tra",
             Self::ConsolidatedReport => "Báo cáo tổng hợp",
             Self::Document => "Tài liệu gửi theo yêu cầu",
+            Self::Acknowledgment => "Xác nhận nhận, quán triệt văn bản chỉ đạo",
         }
     }
 }
@@ -91,6 +98,7 @@ pub enum Payload {
     InspectionResult(InspectionResult),
     ConsolidatedReport(ConsolidatedReport),
     Document(DocumentAnswer),
+    Acknowledgment(Acknowledgment),
 }
 
 impl Payload {
@@ -103,6 +111,7 @@ impl Payload {
             Self::InspectionResult(_) => ReportKind::InspectionResult,
             Self::ConsolidatedReport(_) => ReportKind::ConsolidatedReport,
             Self::Document(_) => ReportKind::Document,
+            Self::Acknowledgment(_) => ReportKind::Acknowledgment,
         }
     }
 
@@ -117,6 +126,7 @@ impl Payload {
             Self::InspectionResult(r) => r.validate(&mut errs),
             Self::ConsolidatedReport(r) => r.validate(&mut errs),
             Self::Document(r) => r.validate(&mut errs),
+            Self::Acknowledgment(r) => r.validate(&mut errs),
         }
         errs.into_result()
     }

@@ -192,7 +192,7 @@ fn a_kind_this_version_does_not_know_still_verifies_and_is_kept() {
         issuer: province.unit.clone(),
         addressee: Addressee::Subtree { root: unit("75") },
         issued_at: at("2026-12-08T10:00:00+07:00"),
-        kind: NoticeKind::parse("directive").unwrap(),
+        kind: NoticeKind::parse("bulletin").unwrap(),
         payload: serde_json::json!({"so_ky_hieu": "12/KH-BCĐ", "can_quan_triet": true}),
     };
     let n = Notice::sign(body, &province.signer()).unwrap();
@@ -201,7 +201,7 @@ fn a_kind_this_version_does_not_know_still_verifies_and_is_kept() {
         .unwrap();
     assert_eq!(
         v.content,
-        NoticeContent::Unknown(NoticeKind::parse("directive").unwrap())
+        NoticeContent::Unknown(NoticeKind::parse("bulletin").unwrap())
     );
 }
 

@@ -3,6 +3,7 @@
 //! catches up; notices travel through the province to its communes; the USB bundle carries
 //! them to an air-gapped unit.
 
+mod directives;
 mod refusals;
 mod request_tiers;
 pub mod requests;
@@ -29,14 +30,14 @@ pub fn signer_of(agg: &Aggregator) -> Signer {
 }
 
 /// A notice of a kind this version does not apply (still verified, stored and relayed).
-pub fn directive(issuer: &Signer, to: Addressee, n: u32) -> Notice {
+pub fn bulletin(issuer: &Signer, to: Addressee, n: u32) -> Notice {
     let body = NoticeBody {
         protocol: Protocol::V1,
         notice_id: NoticeId::random(),
         issuer: issuer.unit().clone(),
         addressee: to,
         issued_at: node::web::layout::now_local(),
-        kind: NoticeKind::parse("directive").unwrap(),
+        kind: NoticeKind::parse("bulletin").unwrap(),
         payload: serde_json::json!({ "so": format!("{n}/CV-BCĐ") }),
     };
     Notice::sign(body, issuer).unwrap()

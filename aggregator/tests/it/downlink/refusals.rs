@@ -56,7 +56,7 @@ fn revoked_province_signer(fed: &Federation) -> Signer {
 fn from_sibling(fed: &Federation) -> Notice {
     let (_, tls) = fed.leaf("79");
     let sibling = TlsMaterial::load(&tls).unwrap().signer().unwrap();
-    let mut n = directive(
+    let mut n = bulletin(
         &sibling,
         Addressee::Unit {
             unit: unit("79.26734"),
@@ -86,8 +86,8 @@ fn bad_notices_are_refused_by_name_and_never_applied() {
     let agg = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
     let province = signer_of(&agg);
     let to_me = || Addressee::Unit { unit: unit(UNIT) };
-    let genuine = directive(&province, to_me(), 1);
-    let mut tampered = directive(&province, to_me(), 2);
+    let genuine = bulletin(&province, to_me(), 1);
+    let mut tampered = bulletin(&province, to_me(), 2);
     tampered.body.payload["so"] = "99/CV-BCĐ".into();
     let rogue_fed = Federation::new();
     let (_, rogue_tls) = rogue_fed.leaf("75");
@@ -96,8 +96,8 @@ fn bad_notices_are_refused_by_name_and_never_applied() {
     for n in [
         &genuine,
         &from_sibling(&fed),
-        &directive(&rogue, to_me(), 3),
-        &directive(&revoked, to_me(), 4),
+        &bulletin(&rogue, to_me(), 3),
+        &bulletin(&revoked, to_me(), 4),
         &tampered,
     ] {
         publish(&agg, n);
@@ -186,7 +186,7 @@ fn a_node_offline_for_a_week_catches_up_from_its_cursor() {
     let rt = runtime();
     publish(
         &agg,
-        &directive(&province, Addressee::Unit { unit: unit(UNIT) }, 0),
+        &bulletin(&province, Addressee::Unit { unit: unit(UNIT) }, 0),
     );
     assert_eq!(rt.block_on(node.pusher.pull_once()).stored, 1);
     // A week of notices while the node is off: 230 for it (one page holds 100), 120 for a
@@ -196,12 +196,12 @@ fn a_node_offline_for_a_week_catches_up_from_its_cursor() {
         let to = if i <= 345 { to } else { UNIT };
         publish(
             &agg,
-            &directive(&province, Addressee::Unit { unit: unit(to) }, i),
+            &bulletin(&province, Addressee::Unit { unit: unit(to) }, i),
         );
     }
     publish(
         &agg,
-        &directive(&province, Addressee::Subtree { root: unit("75") }, 999),
+        &bulletin(&province, Addressee::Subtree { root: unit("75") }, 999),
     );
     let mine = 1 + (1..=350).filter(|i| i % 3 != 0 || *i > 345).count() + 1;
     let r = rt.block_on(node.pusher.pull_once());
@@ -228,7 +228,7 @@ fn a_node_refuses_what_a_revoked_parent_signs() {
     let rt = runtime();
     publish(
         &agg,
-        &directive(&province, Addressee::Unit { unit: unit(UNIT) }, 1),
+        &bulletin(&province, Addressee::Unit { unit: unit(UNIT) }, 1),
     );
     assert_eq!(rt.block_on(node.pusher.pull_once()).stored, 1);
     let chain = AggregatorSettings::load_from(&agg.config, std::iter::empty())
@@ -248,7 +248,7 @@ fn a_node_refuses_what_a_revoked_parent_signs() {
             n += 1;
             publish(
                 &agg,
-                &directive(&province, Addressee::Unit { unit: unit(UNIT) }, n),
+                &bulletin(&province, Addressee::Unit { unit: unit(UNIT) }, n),
             );
             let r = rt.block_on(node.pusher.pull_once());
             r.refused > 0 || r.failed > 0

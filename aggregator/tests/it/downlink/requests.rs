@@ -91,7 +91,7 @@ fn a_commune_answers_a_request_with_a_pdf_and_the_province_counts_it_and_reminds
     rt.block_on(node.pusher.pull_once());
     let open = node::web::requests::all(&mut node.pool.get().unwrap()).unwrap();
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].request.due, due);
+    assert_eq!(open[0].ask.due(), due);
     assert!(open[0].answered.is_none());
 
     // The commune answers with a PDF; the file goes up before the envelope.

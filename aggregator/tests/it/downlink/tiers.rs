@@ -51,9 +51,9 @@ fn a_nations_notice_reaches_a_commune_through_its_province_countersigned() {
     let fed = Federation::new();
     let (national, province) = fed.nation_and_province();
     let nation = signer_of(&national);
-    let to_75 = directive(&nation, Addressee::Subtree { root: unit("75") }, 1);
-    let to_79 = directive(&nation, Addressee::Subtree { root: unit("79") }, 2);
-    let to_province_only = directive(&nation, Addressee::Unit { unit: unit("75") }, 3);
+    let to_75 = bulletin(&nation, Addressee::Subtree { root: unit("75") }, 1);
+    let to_79 = bulletin(&nation, Addressee::Subtree { root: unit("79") }, 2);
+    let to_province_only = bulletin(&nation, Addressee::Unit { unit: unit("75") }, 3);
     for n in [&to_75, &to_79, &to_province_only] {
         publish(&national, n);
     }
