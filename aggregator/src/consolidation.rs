@@ -318,7 +318,14 @@ pub fn build(
         children
     };
     let timeliness = reports::timeliness::assess(rules, deadline, &expected, &firsts_by_child);
-    let totals = c.scope_totals();
+    let mut totals = c.scope_totals();
+    // Every indicator of the pack's consolidated form, 0 where no report counted any: a total
+    // over no reports is 0, and the parent's pack requires the line.
+    if let Some(form) = pack.form(ReportKind::ConsolidatedReport) {
+        for spec in &form.indicators {
+            totals.indicators.entry(spec.code.clone()).or_insert(0);
+        }
+    }
     let missing: Vec<UnitId> = timeliness
         .by_unit
         .iter()

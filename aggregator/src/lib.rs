@@ -11,6 +11,7 @@ pub mod app;
 pub mod bundle;
 pub mod cli;
 pub mod consolidation;
+pub mod decision;
 pub mod downlink;
 pub mod gen;
 pub mod ingest;

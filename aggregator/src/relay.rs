@@ -57,6 +57,15 @@ impl Relay {
         }
     }
 
+    /// The relay for this tier's own reports only (the web UI sends the approved
+    /// consolidated report and reads the parent's verdicts; it forwards nothing).
+    pub fn for_own_reports(node: node::app::Node) -> Self {
+        Self {
+            node,
+            forward: Vec::new(),
+        }
+    }
+
     /// Whether children's reports of `kind` go up at once (`[relay] forward`).
     pub fn forwards(&self, kind: ReportKind) -> bool {
         self.forward.contains(&kind)

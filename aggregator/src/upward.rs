@@ -1,7 +1,10 @@
 //! The consolidated report on its way up: built from the store, signed with the aggregator's
-//! key and queued in the relay's outbox, either by `bmnn-aggregator consolidate --send` or by
-//! the schedule ([`send_if_due`]) from `[relay] lead_working_days` working days before the
-//! deadline towards the parent's tier until that deadline, once per period.
+//! key and queued in the relay's outbox. Only a text the head approved is sent
+//! ([`crate::decision`]): by `bmnn-aggregator consolidate --send`, from the UI, or by the
+//! schedule ([`send_if_due`]) from `[relay] lead_working_days` working days before the
+//! deadline towards the parent's tier until that deadline. While that window is open and no
+//! text is approved, the schedule mails the steering committee instead (once a day).
+//! [`sign_and_queue`] signs a built report as is: the demo's seeded history uses it.
 
 use anyhow::anyhow;
 use chrono::{Datelike as _, NaiveDate};
@@ -12,7 +15,8 @@ use schema::{
     Tier, UnitId,
 };
 
-use crate::consolidation::{self, Built};
+use crate::consolidation::Built;
+use crate::decision;
 use crate::relay::Relay;
 use crate::store::AnyConn;
 
@@ -59,7 +63,8 @@ pub fn due_period(rules: &RuleBook, lead: u32, today: NaiveDate) -> Option<Repor
     })
 }
 
-/// Sends the consolidated report when the window is open and it was not sent before.
+/// Sends the approved consolidated report when the window is open; without an approved text
+/// (and nothing sent), mails the committee that it awaits approval.
 pub fn send_if_due(
     conn: &mut AnyConn,
     rules: &RuleBook,
@@ -73,11 +78,59 @@ pub fn send_if_due(
     let Some(period) = due_period(rules, settings.relay.lead_working_days, today) else {
         return Ok(None);
     };
-    if relay.consolidated_sent(&period.to_string())? {
+    let draft = decision::get(conn, period)?;
+    if draft.as_ref().is_some_and(|d| d.state == "approved") {
+        return decision::send_approved(conn, rules, &settings.unit.id, relay, period).map(Some);
+    }
+    if draft.as_ref().is_some_and(|d| d.state == "sent") {
         return Ok(None);
     }
-    let built = consolidation::build(conn, rules, &settings.unit.id, period)?;
-    sign_and_queue(relay, &settings.unit.id, period, built).map(Some)
+    awaiting_approval(conn, rules, settings, period, today)?;
+    Ok(None)
+}
+
+/// Mails the committee (once a day) that the consolidated report of `period` is not approved.
+fn awaiting_approval(
+    conn: &mut AnyConn,
+    rules: &RuleBook,
+    settings: &AggregatorSettings,
+    period: ReportingPeriod,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let Some(committee) = settings.reminders.committee.as_ref() else {
+        tracing::warn!(%period, "the consolidated report awaits approval; no [reminders] committee to tell");
+        return Ok(());
+    };
+    let to = crate::mail::mailbox(committee.as_str()).map_err(|e| anyhow!("{e}"))?;
+    let from = crate::mail::sender(settings)?;
+    let deadline = rules.pack_for(period.end())?.deadline(
+        ReportKind::ConsolidatedReport,
+        Tier::National,
+        period.end_year(),
+    )?;
+    let subject = format!(
+        "Báo cáo tổng hợp kỳ {period} chưa được lãnh đạo phê duyệt (hạn gửi {})",
+        deadline.format("%d/%m/%Y")
+    );
+    let text = format!(
+        "Báo cáo tổng hợp công tác bảo vệ bí mật nhà nước kỳ {period} của {} chưa được phê \
+         duyệt nên chưa được gửi lên cấp trên. Hạn gửi: {}.\n\nĐề nghị Thường trực Ban Chỉ đạo \
+         hoàn thiện dự thảo và trình lãnh đạo phê duyệt tại trang «Báo cáo tổng hợp» → «Soạn \
+         và phê duyệt».",
+        settings.unit.name,
+        deadline.format("%d/%m/%Y")
+    );
+    crate::reminders::queue_once(
+        conn,
+        &settings.unit.id,
+        "consolidated_approval",
+        period,
+        today,
+        &from,
+        &to,
+        &subject,
+        &text,
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
-//! `bmnn-aggregator consolidate --period 2026 [--send]`: shows the consolidated report of this
-//! aggregator's subtree for a period (who reported, on time or late, totals), and with `--send`
-//! signs it and sends it to the parent through the relay's outbox (at once; the receipt is
-//! kept in the relay's store).
+//! `bmnn-aggregator consolidate --period 2026 [--approve-as NAME] [--send]`: shows the
+//! consolidated report of this aggregator's subtree for a period (who reported, on time or
+//! late, totals). `--approve-as` records the head's approval of the current text (the
+//! committee's draft, or the synthesis of the figures when there is none), audited under that
+//! name; `--send` signs the approved text with fresh figures and sends it to the parent through
+//! the relay's outbox (at once; the receipt is kept in the relay's store). An unapproved
+//! report is never sent.
 
 use std::path::PathBuf;
 
@@ -10,7 +13,7 @@ use clap::Args;
 use config::settings::AggregatorSettings;
 use schema::ReportingPeriod;
 
-use crate::{consolidation, relay::Relay, store};
+use crate::{consolidation, decision, relay::Relay, store};
 
 #[derive(Debug, Args)]
 pub struct ConsolidateArgs {
@@ -20,7 +23,10 @@ pub struct ConsolidateArgs {
     /// The reporting period, e.g. 2026 (15 Dec 2025 – 14 Dec 2026).
     #[arg(long, value_parser = |s: &str| ReportingPeriod::parse(s).map_err(|e| e.to_string()))]
     pub period: ReportingPeriod,
-    /// Sign the consolidated report and send it to the parent.
+    /// Approve the current text as this head (name recorded in the audit log).
+    #[arg(long)]
+    pub approve_as: Option<String>,
+    /// Sign the approved consolidated report and send it to the parent.
     #[arg(long)]
     pub send: bool,
 }
@@ -51,13 +57,22 @@ pub fn run(args: ConsolidateArgs) -> anyhow::Result<()> {
     for i in r.indicators.iter() {
         println!("  {} = {}", i.code, i.value.get());
     }
+    if let Some(head) = &args.approve_as {
+        if decision::get(&mut conn, args.period)?.is_none() {
+            let texts = decision::synthesis(&built);
+            decision::save(&mut conn, args.period, &texts, false, head)?;
+        }
+        decision::approve(&mut conn, args.period, head)?;
+        println!("Đã phê duyệt / approved by {head}");
+    }
     if !args.send {
         return Ok(());
     }
     let Some(relay) = Relay::open(&settings)? else {
         bail!("this aggregator has no [[upstream]]: the national report goes to the Prime Minister outside this system");
     };
-    let env = crate::upward::sign_and_queue(&relay, scope, args.period, built)?;
+    let env = decision::send_approved(&mut conn, rules, scope, &relay, args.period)
+        .context("approve it first in the UI («Báo cáo tổng hợp» → «Soạn và phê duyệt») or with --approve-as")?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

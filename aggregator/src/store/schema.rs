@@ -235,3 +235,18 @@ diesel::table! {
         stored_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    consolidated_drafts (period) {
+        period -> Text,
+        sections -> Text,
+        annex -> Bool,
+        state -> Text,
+        edited_by -> Text,
+        edited_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        report_id -> Nullable<Text>,
+        digest -> Nullable<Text>,
+    }
+}

@@ -18,11 +18,13 @@
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
 //! | `GET /tong-quan?tu=&den=&khu_vuc=&vi_pham=` | dashboard: charts and figures ([`dashboard`]) |
 //! | `GET /bao-cao-tong-hop?ky=&dang=html\|docx\|xlsx` | the consolidated report document ([`consolidated`]) |
+//! | `GET/POST /bao-cao-tong-hop/soan`, `POST …/phe-duyet`, `POST …/gui` | the consolidated report as a decision: edit, approve, sign and send ([`consolidated_draft`]) |
 //! | `GET /bao-cao-da-gui` | what this tier sent up, with the parent's receipts and reviews ([`sent`]) |
 //! | `/kiem-tra…` | inspections: risk scores, findings, remediation, plans ([`inspection`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
 mod consolidated;
+mod consolidated_draft;
 mod dashboard;
 mod inbox;
 mod inspection;
@@ -79,7 +81,7 @@ fn nav() -> Nav {
         (REGISTRY, "Danh mục đơn vị", false),
         (dashboard::DASHBOARD, "Tổng quan", false),
         (rates_page::RATES, "Tỉ lệ nộp", false),
-        (CONSOLIDATED, "Báo cáo tổng hợp", false),
+        (consolidated_draft::DRAFT, "Báo cáo tổng hợp", false),
         (sent::SENT, "Đã gửi cấp trên", false),
         (requests::REQUESTS, "Yêu cầu", false),
         (inspection::HOME, "Kiểm tra", false),
@@ -164,6 +166,22 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             .route(request_new::NEW_REQUEST, web::post().to(request_new::issue))
             .route("/yeu-cau/{id}", web::get().to(request_page::show))
             .route("/yeu-cau/{id}/tep/{n}", web::get().to(request_page::file))
+            .route(
+                consolidated_draft::DRAFT,
+                web::get().to(consolidated_draft::show),
+            )
+            .route(
+                consolidated_draft::DRAFT,
+                web::post().to(consolidated_draft::save),
+            )
+            .route(
+                "/bao-cao-tong-hop/phe-duyet",
+                web::post().to(consolidated_draft::approve),
+            )
+            .route(
+                "/bao-cao-tong-hop/gui",
+                web::post().to(consolidated_draft::send),
+            )
             .route(REGISTRY, web::get().to(registry_page::registry))
             .route(CONSOLIDATED, web::get().to(consolidated::consolidated))
             .route(sent::SENT, web::get().to(sent::sent))

@@ -107,8 +107,29 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
         || national.stored() == 1,
     );
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+    // Not approved: never sent.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
         .args(["consolidate", "--period", "2026", "--send", "--config"])
+        .arg(&province.config)
+        .output()
+        .unwrap();
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && why.contains("chưa được lãnh đạo phê duyệt"),
+        "{why}"
+    );
+    assert_eq!(national.stored(), 1, "nothing more reached the nation");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
+        .args([
+            "consolidate",
+            "--period",
+            "2026",
+            "--approve-as",
+            "Trần Thị Bình",
+            "--send",
+        ])
+        .arg("--config")
         .arg(&province.config)
         .output()
         .unwrap();

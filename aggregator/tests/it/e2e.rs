@@ -102,7 +102,14 @@ fn e2e_a_commune_report_reaches_the_province_and_its_figures_the_nation() {
     assert!(at_nation(&demo, "2026").is_empty(), "sent before --send");
     assert_eq!(at_nation(&demo, "2025").len(), 1, "the seeded 2025 report");
     let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
-        .args(["consolidate", "--period", "2026", "--send", "--config"])
+        .args([
+            "consolidate",
+            "--period",
+            "2026",
+            "--approve-as",
+            "Trần Thị Bình",
+        ])
+        .args(["--send", "--config"])
         .arg(demo.dir.join("aggregator-75.toml"))
         .output()
         .unwrap();

@@ -167,6 +167,8 @@ fn e2e_a_returned_report_is_amended_and_a_returned_consolidated_report_is_seen()
         "consolidate".as_ref(),
         "--period".as_ref(),
         "2026".as_ref(),
+        "--approve-as".as_ref(),
+        "Trần Thị Bình".as_ref(),
         "--send".as_ref(),
         "--config".as_ref(),
         config.as_os_str(),

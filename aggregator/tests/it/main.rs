@@ -6,6 +6,7 @@ mod support;
 
 mod batch;
 mod consolidation;
+mod decision;
 mod demo;
 mod downlink;
 mod e2e;

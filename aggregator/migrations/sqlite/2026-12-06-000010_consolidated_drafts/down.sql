@@ -1,0 +1,1 @@
+DROP TABLE consolidated_drafts;
