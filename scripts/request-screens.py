@@ -7,10 +7,14 @@ has asked its communes for their internal rules: Phường Trấn Biên's office
 sees the request on the home page, presses "Trả lời", fills the document form, attaches a PDF
 (and tries an empty file, which is refused by name), the head approves and signs; the
 committee's "Yêu cầu" page counts the answer and the report page offers the file, whose bytes
-are checked against the PDF sent. Writes PNGs to OUT (default /tmp/bmnn-shots).
+are checked against the PDF sent. Then the nation's directive: the commune downloads its file,
+acknowledges it with its dissemination, and the nation's "Yêu cầu" page counts it; and Đồng
+Nai's consolidated report as a decision (the draft page). Writes PNGs to OUT (default
+/tmp/bmnn-shots).
 
     scripts/request-screens.py DIR [PORT_BASE] [OUT]
 """
+import datetime
 import hashlib
 import os
 import sys
@@ -22,6 +26,7 @@ DIR = sys.argv[1]
 BASE = int(sys.argv[2]) if len(sys.argv) > 2 else 8440
 OUT = sys.argv[3] if len(sys.argv) > 3 else "/tmp/bmnn-shots"
 PROVINCE, NODE = f"http://127.0.0.1:{BASE + 3}", f"http://127.0.0.1:{BASE + 6}"
+NATION = f"http://127.0.0.1:{BASE + 1}"
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages "
        b"/Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
@@ -104,7 +109,38 @@ def main():
         print("downloaded file matches the PDF sent:", same)
         if not same:
             raise SystemExit("the downloaded file differs from the one sent")
+        acknowledge(browser)
+        nation = browser.new_page(viewport={"width": 1280, "height": 900})
+        login(nation, NATION, "aggregator-VN", "lanhdao")
+        nation.goto(f"{NATION}/yeu-cau")
+        nation.click("table a >> nth=0")
+        shot(nation, "r8-nation-directive.png")
+        committee.goto(f"{PROVINCE}/bao-cao-tong-hop/soan")
+        shot(committee, "r9-province-consolidated-draft.png")
         browser.close()
+
+
+def acknowledge(browser):
+    """The commune downloads the directive's file and acknowledges it; the head signs."""
+    officer = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(officer, NODE, "75.26041", "canbo")
+    link = officer.locator("a[href*='/thong-bao/']").first.get_attribute("href")
+    got = officer.request.get(f"{NODE}{link}").body()
+    print("directive file is a PDF:", got.startswith(b"%PDF"))
+    officer.click("button:has-text('Trả lời')")
+    officer.fill("input[name=disseminated_on]", datetime.date.today().strftime("%d/%m/%Y"))
+    officer.fill("input[name=participants]", "25")
+    officer.click("button[value=luu]")
+    shot(officer, "r7-node-acknowledgment.png")
+    draft = officer.url.split("?")[0]
+    head = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(head, NODE, "75.26041", "lanhdao")
+    head.goto(draft)
+    head.click("button[value=duyet]")
+    if "/lich-su" not in head.url:
+        shot(head, "r0-ack-refused.png")
+        raise SystemExit("the acknowledgment was refused: see r0-ack-refused.png")
+    head.wait_for_timeout(5000)  # to the province, then relayed to the nation
 
 
 if __name__ == "__main__":

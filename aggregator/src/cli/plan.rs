@@ -122,6 +122,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
         plan.upper_bound,
         plan.bound_ratio() * 100.0
     );
+    let summary = reports::planning::summary::summarize(plan, &p.teams);
+    for c in &summary.classes {
+        println!("  {}", c.sentence_vi);
+    }
     let mut reasons: BTreeMap<&str, (usize, String)> = BTreeMap::new();
     for u in &plan.unscheduled {
         let e = reasons

@@ -98,7 +98,9 @@ pub fn document(p: &Prepared, file: &CampaignFile, h: &Header) -> anyhow::Result
              thiếu sót trong tình hình thực hiện các quy định, đơn vị trọng yếu, cơ mật, độ mật \
              cao nhất đang quản lý và thời gian từ lần kiểm tra gần nhất.\n{}Không kiểm tra lại \
              đơn vị trong vòng {} tháng kể từ lần kiểm tra trước; không để một đoàn kiểm tra một \
-             đơn vị hai lần liên tiếp. {:.0}% năng lực kiểm tra dành cho đơn vị chọn ngẫu nhiên.\n\
+             đơn vị hai lần liên tiếp. {:.0}% năng lực kiểm tra dành cho đơn vị chọn ngẫu nhiên \
+             (các lượt này được ưu tiên trước cả đơn vị bắt buộc, để việc chọn ngẫu nhiên luôn \
+             có hiệu lực).\n\
              Phương pháp lập lịch: {}. Tổng điểm rủi ro được bao phủ: {}, cận trên {} \
              ({}).\nHạt giống ngẫu nhiên (seed): {}; cùng số liệu và hạt giống cho cùng kết quả.",
             d(c.plan_date),
@@ -113,6 +115,21 @@ pub fn document(p: &Prepared, file: &CampaignFile, h: &Header) -> anyhow::Result
             Cell::Decimal(s.upper_bound, 1).display_vi(),
             Cell::Percent(s.bound_ratio).display_vi(),
             s.seed
+        )),
+        Block::Paragraph(format!(
+            "Năng lực kiểm tra của đợt: {} lượt; dành cho chọn ngẫu nhiên {} lượt, bốc thăm từ \
+             {} đơn vị không thuộc diện bắt buộc; đã xếp lịch {} lượt chọn ngẫu nhiên ({} tổng \
+             số lượt).\n{}",
+            s.visit_capacity,
+            s.random_quota,
+            s.random_pool,
+            s.random_visited,
+            Cell::Percent(s.random_share_achieved).display_vi(),
+            s.classes
+                .iter()
+                .map(|c| c.sentence_vi.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         )),
         Block::Heading { level: 1, text: "IV. THÀNH PHẦN ĐOÀN VÀ LỊCH KIỂM TRA".into() },
     ];

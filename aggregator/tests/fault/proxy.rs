@@ -6,6 +6,8 @@
 //! - **delay**: every chunk, either way, waits this long before it is forwarded;
 //! - **cut**: the next chunk in the chosen direction, on any connection, is forwarded only up
 //!   to N bytes, then both sides are closed (mid-request or mid-response);
+//! - **cut after**: the next connection to send more than N bytes one way is closed after its
+//!   N-th byte (deep inside a large upload);
 //! - **partition**: a blackhole — nothing is forwarded and new connections are held unanswered
 //!   until `heal`, when held data flows again (unless a side timed out meanwhile).
 //!
@@ -35,6 +37,8 @@ struct Faults {
     delay_ms: AtomicU64,
     cut_up: AtomicUsize,
     cut_down: AtomicUsize,
+    /// Cut the first connection whose upward stream passes this many bytes.
+    cut_up_after: AtomicUsize,
     cuts_done: AtomicUsize,
     stopping: AtomicBool,
     /// Both ends of every live connection, to sever them.
@@ -87,6 +91,15 @@ impl FaultProxy {
             Direction::Down => &self.faults.cut_down,
         };
         slot.store(bytes.max(1), Ordering::SeqCst);
+    }
+
+    /// Closes the next connection whose upward stream passes `bytes` bytes, after that byte
+    /// (used by the `it` suite's large-file test).
+    #[allow(dead_code)]
+    pub fn cut_up_after(&self, bytes: usize) {
+        self.faults
+            .cut_up_after
+            .store(bytes.max(1), Ordering::SeqCst);
     }
 
     /// Cuts done so far.
@@ -180,11 +193,27 @@ fn connect(client: TcpStream, f: Arc<Faults>) {
 
 fn pump(mut from: TcpStream, mut to: TcpStream, dir: Direction, f: &Faults) {
     let mut buf = [0u8; 8192];
+    let mut sent = 0usize;
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        let after = f.cut_up_after.load(Ordering::SeqCst);
+        if dir == Direction::Up
+            && after > 0
+            && sent + n >= after
+            && f.cut_up_after
+                .compare_exchange(after, 0, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        {
+            let _ = to.write_all(&buf[..after - sent]);
+            let _ = to.shutdown(Shutdown::Both);
+            let _ = from.shutdown(Shutdown::Both);
+            f.cuts_done.fetch_add(1, Ordering::SeqCst);
+            return;
+        }
+        sent += n;
         if !hold(f) {
             break;
         }

@@ -4,6 +4,10 @@
 
 mod support;
 
+#[path = "../fault/proxy.rs"]
+#[allow(dead_code)]
+mod fault_proxy;
+
 mod batch;
 mod consolidation;
 mod decision;

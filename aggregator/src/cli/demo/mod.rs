@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod banner;
+pub mod inflight;
 pub mod seed;
 pub mod setup;
 pub mod toml;

@@ -92,7 +92,10 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
             }
         }
         if scope.as_str() == "75" && store::requests::all(&mut conn)?.is_empty() {
-            request_in_flight(&mut conn, &settings, rules)?;
+            super::inflight::request(&mut conn, &settings, rules)?;
+        }
+        if scope == &UnitId::national() && store::requests::all(&mut conn)?.is_empty() {
+            super::inflight::directive(&mut conn, &settings, rules)?;
         }
         if let Some(relay) = crate::relay::Relay::open(&settings)? {
             for y in FIRST_YEAR..=LAST_YEAR {
@@ -310,37 +313,4 @@ fn incident(unit: &UnitId) -> anyhow::Result<Option<Submission>> {
             violations: BoundedVec::parse(vec![violation]).map_err(|e| anyhow!("{e}"))?,
         }),
     }))
-}
-
-/// Đồng Nai asks its communes for their internal rules, due in 10 working days: a request in
-/// flight for the demo's communes to answer (docs/demo.md).
-fn request_in_flight(
-    conn: &mut store::AnyConn,
-    settings: &AggregatorSettings,
-    rules: &config::rules::RuleBook,
-) -> anyhow::Result<()> {
-    let today = node::web::layout::today();
-    let request = schema::Request {
-        title: schema::Line::parse("Gửi nội quy bảo vệ bí mật nhà nước của đơn vị về Công an tỉnh")
-            .map_err(|e| anyhow!("{e}"))?,
-        legal_basis: schema::Line::parse(
-            "Công văn số 120/BCĐ-PA03 của Ban Chỉ đạo công tác bảo vệ bí mật nhà nước tỉnh",
-        )
-        .map_err(|e| anyhow!("{e}"))?,
-        asked: schema::Asked::Document {
-            document: schema::DocumentType::InternalRules,
-        },
-        period: ReportingPeriod::annual_containing(today),
-        due: crate::requests::due_in_working_days(rules, today, 10),
-        classification: schema::Classification::KhongMat,
-        instructions: schema::Text::parse(
-            "Đơn vị nào chưa ban hành nội quy thì xây dựng, ban hành và gửi bản chụp có chữ ký, \
-             đóng dấu (PDF).",
-        )
-        .ok(),
-    };
-    let signer = TlsMaterial::load(&settings.tls)?.signer()?;
-    let to = crate::requests::parse_scope("tier:75:commune")?;
-    crate::requests::issue(conn, &signer, to, request, "demo")?;
-    Ok(())
 }

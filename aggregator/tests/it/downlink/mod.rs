@@ -3,6 +3,7 @@
 //! catches up; notices travel through the province to its communes; the USB bundle carries
 //! them to an air-gapped unit.
 
+mod big_file;
 mod directives;
 mod refusals;
 mod request_tiers;
