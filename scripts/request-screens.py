@@ -59,9 +59,9 @@ def answer(browser, files):
     login(officer, NODE, "75.26041", "canbo")
     officer.click("text=Nhận thông báo từ cấp trên ngay")
     shot(officer, "r1-node-home-request.png")
-    officer.click("button:has-text('Trả lời')")
+    officer.locator("tr", has_text="Gửi nội quy").locator("button:has-text('Trả lời')").click()
     officer.fill("input[name=number]", "15/QĐ-UBND")
-    officer.fill("input[name=issued_on]", "01/12/2026")
+    officer.fill("input[name=issued_on]", "2026-12-01")
     officer.click("button[value=luu]")
     draft = officer.url.split("?")[0]
     officer.set_input_files("input[name=files]", files["empty"])
@@ -124,11 +124,12 @@ def acknowledge(browser):
     """The commune downloads the directive's file and acknowledges it; the head signs."""
     officer = browser.new_page(viewport={"width": 1280, "height": 900})
     login(officer, NODE, "75.26041", "canbo")
+    officer.click("text=Nhận thông báo từ cấp trên ngay")
     link = officer.locator("a[href*='/thong-bao/']").first.get_attribute("href")
     got = officer.request.get(f"{NODE}{link}").body()
     print("directive file is a PDF:", got.startswith(b"%PDF"))
-    officer.click("button:has-text('Trả lời')")
-    officer.fill("input[name=disseminated_on]", datetime.date.today().strftime("%d/%m/%Y"))
+    officer.locator("tr", has_text="245/BCA-A03").locator("button:has-text('Trả lời')").click()
+    officer.fill("input[name=disseminated_on]", datetime.date.today().isoformat())  # a date input takes ISO
     officer.fill("input[name=participants]", "25")
     officer.click("button[value=luu]")
     shot(officer, "r7-node-acknowledgment.png")

@@ -86,8 +86,8 @@ pub fn synthesis(built: &Built) -> BTreeMap<String, String> {
         .map(|x| format!("{} ({})", x.kind.label_vi(), x.count))
         .collect();
     let a = format!(
-        "{}/{} đơn vị trực thuộc đã gửi báo cáo, trong đó {} đúng hạn (hạn {}). Các đơn vị đã \
-         quán triệt, triển khai các văn bản về bảo vệ bí mật nhà nước theo kế hoạch.",
+        "{}/{} đơn vị trực thuộc đã gửi báo cáo, trong đó {} đúng hạn (hạn {}). [Bổ sung kết \
+         quả quán triệt, tập huấn, tự kiểm tra từ báo cáo của các đơn vị.]",
         r.units_reported,
         r.units_expected,
         r.units_on_time,
@@ -106,7 +106,7 @@ pub fn synthesis(built: &Built) -> BTreeMap<String, String> {
         r.missing.len(),
         r.units_reported.saturating_sub(r.units_on_time)
     );
-    let d = "Tiếp tục quán triệt, kiểm tra việc chấp hành; đôn đốc các đơn vị chưa gửi báo cáo."
+    let d = "Đôn đốc các đơn vị chưa gửi báo cáo. [Bổ sung phương hướng, đề xuất, kiến nghị.]"
         .to_string();
     [("a", a), ("b", b), ("c", c), ("d", d)]
         .into_iter()

@@ -133,6 +133,9 @@ pub async fn show(
             label { input type="checkbox" name="annex" value="1" checked[row.as_ref().is_some_and(|r| r.annex)];
                 " Kèm phụ lục trích báo cáo của các đơn vị trực thuộc" }
             div.actions { button type="submit" { "Lưu dự thảo" } }
+            @if viewer.can_approve() && row.as_ref().is_none_or(|r| r.state != "draft") {
+                p.hint { "Lưu dự thảo trước; nút «Phê duyệt» hiện ra với nội dung đã lưu." }
+            }
         }
         @if viewer.can_approve() && row.as_ref().is_some_and(|r| r.state == "draft") {
             form method="post" action={ (APPROVE) "?ky=" (period.end_year()) } {

@@ -46,9 +46,14 @@ fn what(t: &Tracking, id: &str) -> Markup {
     }
 }
 
+/// Whether the units are grouped by area (several areas, not one unit each).
+fn by_area(t: &Tracking, scope: &UnitId) -> bool {
+    let n = t.areas(scope).len();
+    n >= 2 && n < t.units.len()
+}
+
 fn areas(t: &Tracking, scope: &UnitId, names: &[(String, String)]) -> Markup {
-    let rows = t.areas(scope);
-    if rows.len() < 2 || rows.len() == t.units.len() {
+    if !by_area(t, scope) {
         return html! {};
     }
     let name = |id: &str| -> String {
@@ -57,6 +62,8 @@ fn areas(t: &Tracking, scope: &UnitId, names: &[(String, String)]) -> Markup {
             .find(|(i, _)| i == id)
             .map_or_else(|| id.to_string(), |(_, n)| n.clone())
     };
+    let mut rows = t.areas(scope);
+    rows.sort_by_cached_key(|a| config::units::vi_sort_key(&name(&a.area)));
     html! {
         h2 { "Theo khu vực" }
         table {
@@ -106,10 +113,11 @@ pub async fn show(
     q: web::Query<Query>,
 ) -> WebResult {
     let (scope, id, today) = (ui.unit.clone(), id.into_inner(), layout::today());
-    let idc = id.clone();
+    let (idc, own_name) = (id.clone(), ui.unit_name.clone());
     let (t, issuer, names) = db(&ui, move |c| {
         let t = tracking::track(c, &idc, &scope, today)?;
         let issuer = match &t {
+            Some(t) if t.request.issuer == scope.as_str() => own_name.clone(),
             Some(t) => requests::unit_name(c, &t.request.issuer)?,
             None => String::new(),
         };
@@ -144,7 +152,11 @@ pub async fn show(
         p { a href="?dang=csv" { "Tải danh sách (CSV)" } }
         (areas(&t, &ui.unit, &names))
         @if !q.khu_vuc.is_empty() { p { a href="?" { "← Tất cả khu vực" } } }
-        (units(&t, &ui.unit, q.khu_vuc.trim()))
+        @if q.khu_vuc.is_empty() && by_area(&t, &ui.unit) {
+            p.muted { "Chọn một khu vực để xem từng đơn vị (hoặc tải danh sách CSV)." }
+        } @else {
+            (units(&t, &ui.unit, q.khu_vuc.trim()))
+        }
     };
     Ok(layout::ok(layout::page(
         &viewer,

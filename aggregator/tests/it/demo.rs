@@ -246,6 +246,23 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
     wait_incident(&demo, "75", "75.26413");
     let seeded = aggregator::store::received::count(&mut demo.store("75").get().unwrap()).unwrap();
     assert!(seeded > 300, "Đồng Nai's history: {seeded} reports");
+    // In flight: Đồng Nai's request to its communes, the nation's directive to every commune.
+    let in_flight = |unit: &str| {
+        aggregator::store::requests::all(&mut demo.store(unit).get().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.answer_kind)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        in_flight("VN"),
+        ["acknowledgment"],
+        "the nation's directive"
+    );
+    assert!(
+        in_flight("75").contains(&"document".to_string()),
+        "Đồng Nai's request"
+    );
     let id = officer_and_head_send_the_annual_report(&demo);
     wait_at_province(&demo, &id);
     let out = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
@@ -288,7 +305,7 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
         assert!(banner.contains(name), "{name}: {banner}");
     }
     assert!(banner.contains("canbo") && banner.contains("lanhdao"));
-    assert!(banner.contains("consolidate --period 2026 --send"));
+    assert!(banner.contains("consolidate --period 2026 --approve-as"));
     let key = dir.join("pki/certs/node-75.26041.key.pem");
     let key_before = std::fs::read(&key).unwrap();
 

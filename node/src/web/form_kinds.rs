@@ -194,6 +194,15 @@ pub fn label_of(name: &str, form: Option<&Form>) -> String {
         "violations" => "Hành vi vi phạm",
         "as_of" => "Tình hình tính đến ngày",
         "tasks" => "Nhiệm vụ",
+        "document" => "Loại tài liệu",
+        "title" => "Tên tài liệu",
+        "number" => "Số, ký hiệu",
+        "issued_on" => "Ngày ban hành",
+        "summary" => "Trích yếu, ghi chú",
+        "received_on" => "Ngày nhận",
+        "disseminated_on" => "Ngày quán triệt",
+        "participants" => "Số người tham dự quán triệt",
+        "note" => "Ghi chú",
         _ => "",
     };
     if !fixed.is_empty() {

@@ -80,8 +80,10 @@ pub fn render(
     );
     if let Some((p, _)) = aggregators.get(1) {
         out.push(format!(
-            "  4. Gửi báo cáo tổng hợp lên Bộ / send the consolidated report to the nation:\n       \
-             bmnn-aggregator consolidate --period 2026 --send --config {}",
+            "  4. Duyệt và gửi báo cáo tổng hợp lên Bộ (Báo cáo tổng hợp → Phê duyệt, hoặc) / \
+             approve and send the consolidated report to the nation:\n       \
+             bmnn-aggregator consolidate --period 2026 --approve-as \"Trần Thị Bình\" --send \
+             --config {}",
             p.config.display()
         ));
     }

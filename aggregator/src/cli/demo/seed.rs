@@ -94,9 +94,6 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
         if scope.as_str() == "75" && store::requests::all(&mut conn)?.is_empty() {
             super::inflight::request(&mut conn, &settings, rules)?;
         }
-        if scope == &UnitId::national() && store::requests::all(&mut conn)?.is_empty() {
-            super::inflight::directive(&mut conn, &settings, rules)?;
-        }
         if let Some(relay) = crate::relay::Relay::open(&settings)? {
             for y in FIRST_YEAR..=LAST_YEAR {
                 let period = ReportingPeriod::Annual(y);
@@ -106,6 +103,10 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
                 }
             }
         }
+    }
+    if scope == &UnitId::national() && store::requests::all(&mut conn)?.is_empty() {
+        let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+        super::inflight::directive(&mut conn, &settings, rules)?;
     }
     std::fs::write(&marker, "seeded\n").context("cannot write the seed marker")?;
     Ok(true)
