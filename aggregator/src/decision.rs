@@ -74,6 +74,23 @@ fn put(conn: &mut AnyConn, row: &DraftRow) -> QueryResult<()> {
     Ok(())
 }
 
+/// The committee's texts as the report's sections a–d.
+pub fn sections(
+    texts: &BTreeMap<String, String>,
+) -> Result<schema::BoundedVec<Section, 16>, schema::FieldError> {
+    schema::BoundedVec::parse(
+        SECTIONS
+            .iter()
+            .map(|(code, _)| {
+                Ok(Section {
+                    code: IndicatorCode::parse(code)?,
+                    text: Text::parse(texts.get(*code).map_or("", String::as_str))?,
+                })
+            })
+            .collect::<Result<Vec<_>, schema::FieldError>>()?,
+    )
+}
+
 /// The pre-filled text of each section, from the figures (not the children's narratives).
 pub fn synthesis(built: &Built) -> BTreeMap<String, String> {
     let r = &built.report;
@@ -175,18 +192,7 @@ pub fn send_approved(
         .filter(|r| r.state == "approved")
         .ok_or_else(|| anyhow!("báo cáo tổng hợp kỳ {period} chưa được lãnh đạo phê duyệt"))?;
     let mut built = consolidation::build(conn, rules, scope, period)?;
-    let texts = row.texts();
-    built.report.sections = schema::BoundedVec::parse(
-        SECTIONS
-            .iter()
-            .map(|(code, _)| {
-                Ok(Section {
-                    code: IndicatorCode::parse(code)?,
-                    text: Text::parse(texts.get(*code).map_or("", String::as_str))?,
-                })
-            })
-            .collect::<Result<Vec<_>, schema::FieldError>>()?,
-    )?;
+    built.report.sections = sections(&row.texts())?;
     let (report_id, supersedes) = match (&row.report_id, &row.digest) {
         (Some(id), Some(d)) => (ReportId::parse(id)?, Some(schema::Digest::parse(d)?)),
         _ => (ReportId::random(), None),

@@ -249,3 +249,36 @@ fn provincial_report_from_annual_reports_marks_the_missing_unit() {
     assert_eq!(figures, ["Biểu đồ 1. Vi phạm theo đơn vị và loại vi phạm"]);
     assert!(d.to_docx().is_ok() && d.to_html().is_ok());
 }
+
+/// The committee's choice: the children's own text in an annex after the four parts, or not
+/// at all; never under the parts then.
+#[test]
+fn childrens_narratives_go_in_an_annex_only_when_chosen() {
+    use reports::report::Narratives;
+    let labelled = |d: &reports::document::Document| -> Vec<usize> {
+        d.body
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, Block::Labelled { .. }))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let mut input = sample::national(2026);
+    let in_body = build_report(&input).unwrap();
+    assert!(!labelled(&in_body).is_empty(), "the compiled report of old");
+
+    input.narratives = Narratives::Omitted;
+    let omitted = build_report(&input).unwrap();
+    assert!(labelled(&omitted).is_empty());
+
+    input.narratives = Narratives::Annex;
+    let annexed = build_report(&input).unwrap();
+    let annex = annexed
+        .body
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 1, text } if text.starts_with("PHỤ LỤC")))
+        .expect("an annex heading");
+    let at = labelled(&annexed);
+    assert_eq!(at.len(), labelled(&in_body).len(), "the same texts");
+    assert!(at.iter().all(|i| *i > annex), "all of them in the annex");
+}

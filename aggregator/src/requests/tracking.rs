@@ -243,16 +243,21 @@ impl Tracking {
     }
 }
 
-/// The tracking as CSV (UTF-8 with BOM, for Excel): unit id, name, state, report id, date.
+/// The CSV's columns; every row has exactly these (the writer refuses a row of another width).
+pub const CSV_HEADER: [&str; 7] = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Tình trạng",
+    "Mã báo cáo",
+    "Ngày nhận",
+    "Ngày quán triệt",
+    "Số người tham dự",
+];
+
+/// The tracking as CSV (UTF-8 with BOM, for Excel): one line per addressed unit.
 pub fn csv(t: &Tracking) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![0xef, 0xbb, 0xbf]);
-    let _ = w.write_record([
-        "Mã đơn vị",
-        "Tên đơn vị",
-        "Tình trạng",
-        "Mã báo cáo",
-        "Ngày nhận",
-    ]);
+    w.write_record(CSV_HEADER).expect("CSV into memory");
     for u in &t.units {
         let (report, at) = match &u.state {
             State::OnTime { report_id, at } | State::Late { report_id, at } => {
@@ -264,7 +269,7 @@ pub fn csv(t: &Tracking) -> Vec<u8> {
             Some((d, n)) => (d.format("%d/%m/%Y").to_string(), n.to_string()),
             None => (String::new(), String::new()),
         };
-        let _ = w.write_record([
+        w.write_record([
             u.unit.id.as_str(),
             u.unit.name.as_str(),
             u.state.label_vi(),
@@ -272,7 +277,8 @@ pub fn csv(t: &Tracking) -> Vec<u8> {
             &at,
             &spread_on,
             &people,
-        ]);
+        ])
+        .expect("a row as wide as the header");
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner().expect("CSV into memory")
 }

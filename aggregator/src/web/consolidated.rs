@@ -9,7 +9,9 @@ use node::web::error::{WebError, WebResult};
 use node::web::layout;
 use node::web::session::Viewer;
 use reports::document::{IssuingBody, Recipients, Signature};
-use reports::report::{ChildSummary, History, IndicatorLabel, ReportInput, ReportLevel};
+use reports::report::{
+    ChildSummary, History, IndicatorLabel, Narratives, ReportInput, ReportLevel,
+};
 use reports::timeliness::Status;
 use schema::{Classification, Payload, ReportKind, ReportingPeriod, Tier};
 use serde::Deserialize;
@@ -98,7 +100,18 @@ fn input(
     period: ReportingPeriod,
 ) -> anyhow::Result<ReportInput> {
     let rules = config::rules::RuleBook::embedded()?;
-    let built = consolidation::build(c, rules, scope, period)?;
+    let mut built = consolidation::build(c, rules, scope, period)?;
+    // The committee's text, once written, replaces the compiled one; the children's own text
+    // then goes in an annex only if the committee chose it.
+    let draft = crate::decision::get(c, period)?;
+    let narratives = match &draft {
+        Some(d) if d.annex => Narratives::Annex,
+        Some(_) => Narratives::Omitted,
+        None => Narratives::InBody,
+    };
+    if let Some(d) = &draft {
+        built.report.sections = crate::decision::sections(&d.texts())?;
+    }
     let mut children = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for consolidation::Latest { row, .. } in consolidation::latest_annual(c, period)? {
@@ -183,6 +196,7 @@ fn input(
         children,
         history: History::default(),
         top_risk: 10,
+        narratives,
     })
 }
 

@@ -15,6 +15,7 @@ mod demo;
 mod downlink;
 mod e2e;
 mod e2e_downlink;
+mod e2e_requests;
 mod ingest;
 mod init;
 mod inspection;

@@ -213,4 +213,18 @@ pub struct ReportInput {
     pub history: History,
     /// How many units the risk chart shows.
     pub top_risk: usize,
+    /// Where the children's narratives go.
+    pub narratives: Narratives,
+}
+
+/// Where the children's own text goes in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Narratives {
+    /// Under each part, after the scope's own text (the compiled report of old).
+    #[default]
+    InBody,
+    /// In an annex after the signature parts (the committee chose it).
+    Annex,
+    /// Not at all: the committee's synthesis stands alone.
+    Omitted,
 }

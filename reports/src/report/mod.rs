@@ -13,7 +13,7 @@ mod tables;
 use chrono::Datelike;
 use schema::Classification;
 
-pub use input::{ChildSummary, History, IndicatorLabel, ReportInput, ReportLevel};
+pub use input::{ChildSummary, History, IndicatorLabel, Narratives, ReportInput, ReportLevel};
 pub use tables::report_tables;
 
 use crate::charts::{self, Heatmap};
@@ -105,6 +105,13 @@ fn narrative(body: &mut Body, input: &ReportInput, code: &str) {
     if !own.trim().is_empty() {
         body.text(own);
     }
+    if input.narratives == Narratives::InBody {
+        children_text(body, input, code);
+    }
+}
+
+/// The children's own text for a part, each labelled with its name.
+fn children_text(body: &mut Body, input: &ReportInput, code: &str) {
     let from_children: Vec<_> = input
         .children
         .iter()
@@ -279,6 +286,19 @@ pub fn build_report(input: &ReportInput) -> Result<Document, DocumentError> {
                 narrative(&mut body, input, code);
             }
             _ => narrative(&mut body, input, code),
+        }
+    }
+    if input.narratives == Narratives::Annex {
+        body.heading(
+            1,
+            format!(
+                "PHỤ LỤC: TRÍCH BÁO CÁO CỦA CÁC {}",
+                input.level.children_vi().to_uppercase()
+            ),
+        );
+        for (code, title) in PARTS {
+            body.heading(2, title);
+            children_text(&mut body, input, code);
         }
     }
     let year = input.period.1.year();

@@ -261,5 +261,6 @@ pub fn national(year: i32) -> ReportInput {
         children,
         history,
         top_risk: 10,
+        narratives: Default::default(),
     }
 }
