@@ -13,6 +13,7 @@
 //! | `GET /bao-cao/{report_id}/{digest}/tep/{hex}` | a file the version names (same rule as the page) ([`requests`]) |
 //! | `GET /yeu-cau`, `GET /yeu-cau/{id}?dang=csv` | requests and each one's answers by unit, CSV ([`requests`]) |
 //! | `GET/POST /yeu-cau/moi` | issue a request (heads, admins; [`request_new`]) |
+//! | `GET/POST /yeu-cau/van-ban-moi` | send a directive with its files (multipart; heads, admins; [`directive_new`]) |
 //! | `GET /yeu-cau/{id}?khu_vuc=&dang=csv`, `GET /yeu-cau/{id}/tep/{n}` | one request or directive: per area, per unit, CSV; a directive's file ([`request_page`]) |
 //! | `GET /danh-muc` | registry browser by parent and date ([`registry_page`]) |
 //! | `GET /ty-le-nop?ky=&loai=&khu_vuc=&xem=&dang=` | reporting rates with drill-down, CSV, XLSX ([`rates_page`]) |
@@ -26,6 +27,7 @@
 mod consolidated;
 mod consolidated_draft;
 mod dashboard;
+mod directive_new;
 mod inbox;
 mod inspection;
 mod rates_page;
@@ -163,6 +165,14 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             )
             .route(requests::REQUESTS, web::get().to(requests::list))
             .route(request_new::NEW_REQUEST, web::get().to(request_new::show))
+            .route(
+                directive_new::NEW_DIRECTIVE,
+                web::get().to(directive_new::show),
+            )
+            .route(
+                directive_new::NEW_DIRECTIVE,
+                web::post().to(directive_new::issue),
+            )
             .route(request_new::NEW_REQUEST, web::post().to(request_new::issue))
             .route("/yeu-cau/{id}", web::get().to(request_page::show))
             .route("/yeu-cau/{id}/tep/{n}", web::get().to(request_page::file))

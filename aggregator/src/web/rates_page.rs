@@ -57,6 +57,18 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
         },
     };
     let (scope, name) = (ui.unit.clone(), ui.unit_name.clone());
+    let (scope2, today) = (ui.unit.clone(), layout::today());
+    let tracked = db(&ui, move |c| {
+        let mut out = Vec::new();
+        for r in crate::store::requests::all(c)? {
+            if let Some(t) = crate::requests::tracking::track(c, &r.notice_id, &scope2, today)? {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    let asked = super::requests::rates_section(&tracked);
     let table = db(&ui, move |c| {
         let rules = config::rules::RuleBook::embedded()?;
         let inputs = crate::tracking::load(c, rules, &scope, &name, &[kind], year..=year)?;
@@ -90,7 +102,7 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
             &ui.unit_name,
             "Tỉ lệ nộp báo cáo",
             None,
-            page(&table, kind, year, &area, units),
+            page(&table, kind, year, &area, units, asked),
         ))),
         other => Err(WebError::BadRequest(format!(
             "Định dạng `{other}` không có: chọn html, csv hoặc xlsx."
@@ -98,7 +110,14 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
     }
 }
 
-fn page(t: &RateTable, kind: ReportKind, year: i32, area: &UnitId, units: bool) -> maud::Markup {
+fn page(
+    t: &RateTable,
+    kind: ReportKind,
+    year: i32,
+    area: &UnitId,
+    units: bool,
+    asked: maud::Markup,
+) -> maud::Markup {
     let link = |a: &UnitId, xem: &str, dang: &str| {
         format!(
             "{RATES}?ky={year}&loai={}&khu_vuc={a}&xem={xem}&dang={dang}",
@@ -111,7 +130,7 @@ fn page(t: &RateTable, kind: ReportKind, year: i32, area: &UnitId, units: bool) 
         form method="get" action=(RATES) .box {
             label for="loai" { "Loại " }
             select #loai name="loai" {
-                @for k in ReportKind::ALL {
+                @for k in ReportKind::ALL.into_iter().filter(|k| !matches!(k, ReportKind::Document | ReportKind::Acknowledgment)) {
                     option value=(k.code()) selected[k == kind] { (k.label_vi()) }
                 }
             }
@@ -133,6 +152,7 @@ fn page(t: &RateTable, kind: ReportKind, year: i32, area: &UnitId, units: bool) 
             tr.total { @for c in t.total.cells() { th { (c) } } }
         }
         p.muted { "Tỉ lệ tính trên số phải nộp (không tính đơn vị được miễn); mỗi đơn vị được tính một lần cho mỗi kỳ, đơn vị sáp nhập được tính vào đơn vị kế thừa." }
+        (asked)
     }
 }
 

@@ -47,7 +47,9 @@ pub async fn list(viewer: Viewer, ui: web::Data<Ui>) -> WebResult {
     let body = html! {
         h1 { "Yêu cầu báo cáo" }
         p.muted { "Các yêu cầu do cơ quan này ban hành hoặc do cấp trên gửi xuống các đơn vị thuộc phạm vi." }
-        @if viewer.can_approve() { p { a.button href=(super::request_new::NEW_REQUEST) { "Ra yêu cầu báo cáo mới" } } }
+        @if viewer.can_approve() { p {
+            a.button href=(super::request_new::NEW_REQUEST) { "Ra yêu cầu báo cáo mới" } " "
+            a.button href=(super::directive_new::NEW_DIRECTIVE) { "Gửi văn bản chỉ đạo" } } }
         @if all.is_empty() { p.muted { "Chưa có yêu cầu nào." } }
         @else {
             table {
@@ -152,6 +154,28 @@ pub fn files_section(env: &schema::Envelope, report_id: &str, digest: &str) -> m
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The requests and directives with their answer rates, for the rates page (each links to its
+/// own page, where the units are).
+pub fn rates_section(all: &[Tracking]) -> maud::Markup {
+    html! {
+        @if !all.is_empty() {
+            h2 { "Theo yêu cầu, văn bản chỉ đạo" }
+            table {
+                thead { tr { th { "Yêu cầu, văn bản" } th { "Hạn" } th { "Đã gửi / số đơn vị" } th { "Tỉ lệ" } } }
+                tbody { @for t in all {
+                    @let (on, late, _, _) = t.counts();
+                    tr {
+                        td { a href={ (REQUESTS) "/" (t.request.notice_id) } { (t.request.title) } }
+                        td { (fmt_day(&t.request.due)) }
+                        td { (on + late) " / " (t.units.len()) }
+                        td { (rate_cell(t)) }
+                    }
+                } }
             }
         }
     }

@@ -8,7 +8,6 @@
 
 use actix_multipart::Multipart;
 use actix_web::web;
-use futures_util::StreamExt as _;
 use schema::{AttachmentLimits, AttachmentRef};
 
 use super::error::{WebError, WebResult};
@@ -17,47 +16,6 @@ use super::routes;
 use super::session::{db, Viewer};
 use crate::app::Node;
 use crate::db::{attachments, audit, drafts};
-
-/// One uploaded file, read whole.
-struct Upload {
-    name: String,
-    bytes: Vec<u8>,
-}
-
-/// Reads the multipart body: the CSRF field and every file, refusing beyond `cap` bytes.
-async fn read_parts(mut body: Multipart, cap: u64) -> WebResult<(String, Vec<Upload>)> {
-    let (mut csrf, mut files, mut seen) = (String::new(), Vec::new(), 0u64);
-    while let Some(field) = body.next().await {
-        let mut field =
-            field.map_err(|e| WebError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| WebError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?;
-            seen += chunk.len() as u64;
-            if seen > cap {
-                return Err(WebError::BadRequest(format!(
-                    "Các tệp gửi lên vượt quá {} một lần; hãy gửi từng tệp.",
-                    schema::human_size(cap)
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match (name.as_str(), file_name) {
-            ("_csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            ("files", Some(f)) if !(f.is_empty() && bytes.is_empty()) => {
-                files.push(Upload { name: f, bytes })
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, files))
-}
 
 /// The settings' limits (the wire bounds are the ceiling).
 pub fn limits(node: &Node) -> AttachmentLimits {
@@ -78,8 +36,8 @@ pub async fn upload(
 ) -> WebResult {
     let id = schema::ReportId::parse(&id).map_err(|_| WebError::NotFound)?;
     let limits = limits(&node);
-    let (csrf, files) = read_parts(body, limits.max_total_bytes + 64 * 1024).await?;
-    viewer.check_csrf(&[("_csrf".to_string(), csrf)])?;
+    let (fields, files) = super::multipart::read(body, limits.max_total_bytes + 64 * 1024).await?;
+    viewer.check_csrf(&fields)?;
     if files.is_empty() {
         return Err(WebError::BadRequest(
             "Chưa chọn tệp nào: bấm «Chọn tệp» rồi «Đính kèm».".into(),

@@ -32,6 +32,7 @@ mod history;
 mod home;
 pub mod layout;
 mod login;
+pub mod multipart;
 mod print;
 mod print_body;
 pub mod queries;

@@ -150,3 +150,86 @@ fn a_directive_whose_file_is_not_what_it_claims_is_refused() {
     let e = d.validate(node::web::layout::today()).unwrap_err();
     assert!(e.to_string().contains("due"), "{e}");
 }
+
+/// The multipart body of the directive form.
+fn directive_form(token: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let b = "----bmnnDirectiveForm";
+    let mut body = Vec::new();
+    let mut field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        )
+    };
+    field("_csrf", token);
+    for (k, v) in fields {
+        field(k, v);
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+#[test]
+fn a_head_sends_a_directive_from_the_ui_and_a_bad_file_is_refused_by_name() {
+    use node::db::users::Role;
+    let fed = Federation::new();
+    let province = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
+    aggregator::registry::import_admin_units(&mut province.pool.get().unwrap(), &unit("75"), false)
+        .unwrap();
+    province.add_user("lanhdao", Role::Head, "Mật-khẩu-đủ-dài-2026");
+    let base = province.ui();
+    let url = format!("{base}/yeu-cau/van-ban-moi");
+    let fields = [
+        ("number", "130/BCĐ-PA03"),
+        (
+            "title",
+            "Về việc tự kiểm tra công tác bảo vệ bí mật nhà nước",
+        ),
+        ("disseminate", "1"),
+        ("to", "tier:75:commune"),
+        ("working_days", "5"),
+    ];
+    let rt = runtime();
+    let id = rt.block_on(async {
+        let head =
+            crate::support::browser::logged_in(&base, "lanhdao", "Mật-khẩu-đủ-dài-2026").await;
+        let page = crate::support::browser::text(&head, &url).await;
+        let start = page.find("name=\"_csrf\" value=\"").unwrap() + 20;
+        let token = page[start..].split('"').next().unwrap().to_string();
+        let send = |file: (&str, &[u8])| {
+            let (ct, body) = directive_form(&token, &fields, file);
+            head.post(&url).header("content-type", ct).body(body).send()
+        };
+        let bad = send(("setup.exe", b"MZ\x90\x00")).await.unwrap();
+        assert_eq!(bad.status().as_u16(), 422);
+        let text = bad.text().await.unwrap();
+        assert!(
+            text.contains("setup.exe") && text.contains("không phải PDF"),
+            "{text}"
+        );
+        assert!(text.contains("130/BCĐ-PA03"), "what was typed is kept");
+        let ok = send(("Kế hoạch tự kiểm tra.pdf", &pdf("Kế hoạch")))
+            .await
+            .unwrap();
+        assert_eq!(ok.status().as_u16(), 303, "{}", ok.text().await.unwrap());
+        let to = ok.headers()["location"].to_str().unwrap().to_string();
+        to.trim_start_matches("/yeu-cau/").to_string()
+    });
+    let inst = fed.node(UNIT, province.port);
+    let node = inst.open();
+    rt.block_on(node.pusher.pull_once());
+    let open = node::web::requests::all(&mut node.pool.get().unwrap()).unwrap();
+    assert!(
+        open.iter().any(|o| o.id == id),
+        "the commune has the directive"
+    );
+}
