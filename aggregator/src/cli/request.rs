@@ -148,11 +148,7 @@ fn issue(a: IssueArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&a.config.config)?;
     let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
     let today = node::web::layout::today();
-    let due = match (a.due, a.working_days) {
-        (Some(d), _) => d,
-        (None, Some(n)) if n > 0 => requests::due_in_working_days(rules, today, n),
-        _ => bail!("give --due yyyy-mm-dd or --working-days N (N > 0)"),
-    };
+    let due = due_of(a.due, a.working_days, rules, today)?;
     let period = match &a.period {
         Some(p) => ReportingPeriod::parse(p).map_err(|e| anyhow!("--period: {e}"))?,
         None => ReportingPeriod::annual_containing(today),
@@ -175,21 +171,60 @@ fn issue(a: IssueArgs) -> anyhow::Result<()> {
     request
         .validate(today)
         .map_err(|e| anyhow!("the request is not valid: {e}"))?;
-    let addressee = requests::parse_scope(&a.to)?;
+    publish(
+        &settings,
+        &a.to,
+        "Đã ra yêu cầu / request issued",
+        |c, signer, to| requests::issue(c, signer, to, request, "cli"),
+    )
+}
+
+/// Signs and stores what `issue` builds for the scope `to`, then says how many registered
+/// units it reaches and by when.
+fn publish(
+    settings: &AggregatorSettings,
+    to: &str,
+    what: &str,
+    issue: impl FnOnce(
+        &mut store::AnyConn,
+        &schema::Signer,
+        schema::Addressee,
+    ) -> anyhow::Result<schema::Notice>,
+) -> anyhow::Result<()> {
+    let addressee = requests::parse_scope(to)?;
     let signer = TlsMaterial::load(&settings.tls)?.signer()?;
-    let pool = store::open_settings(&settings)?;
+    let pool = store::open_settings(settings)?;
     let mut conn = pool.get()?;
-    let notice = requests::issue(&mut conn, &signer, addressee, request, "cli")?;
+    let notice = issue(&mut conn, &signer, addressee)?;
     let id = notice.body.notice_id.to_string();
+    let today = node::web::layout::today();
     let t = tracking::track(&mut conn, &id, &settings.unit.id, today)?
-        .context("the request just stored is missing")?;
+        .context("what was just stored is missing")?;
     println!(
-        "Đã ra yêu cầu {id}: {} đơn vị, hạn {} / request issued to {} registered units, due {due}",
+        "{what} {id}: {} đơn vị / registered units, hạn / due {}",
         t.units.len(),
-        due.format("%d/%m/%Y"),
-        t.units.len()
+        fmt_due(&t.request.due)
     );
     Ok(())
+}
+
+fn fmt_due(raw: &str) -> String {
+    raw.parse::<NaiveDate>()
+        .map_or_else(|_| raw.to_string(), |d| d.format("%d/%m/%Y").to_string())
+}
+
+/// The due date from `--due` or `--working-days` (the rule book's calendar, from today).
+fn due_of(
+    due: Option<NaiveDate>,
+    working_days: Option<i32>,
+    rules: &config::rules::RuleBook,
+    today: NaiveDate,
+) -> anyhow::Result<NaiveDate> {
+    match (due, working_days) {
+        (Some(d), _) => Ok(d),
+        (None, Some(n)) if n > 0 => Ok(requests::due_in_working_days(rules, today, n)),
+        _ => bail!("give --due yyyy-mm-dd or --working-days N (N > 0)"),
+    }
 }
 
 fn status(a: StatusArgs) -> anyhow::Result<()> {
@@ -250,11 +285,7 @@ fn directive(a: DirectiveArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&a.config.config)?;
     let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
     let today = node::web::layout::today();
-    let due = match (a.due, a.working_days) {
-        (Some(d), _) => d,
-        (None, Some(n)) if n > 0 => requests::due_in_working_days(rules, today, n),
-        _ => bail!("give --due yyyy-mm-dd or --working-days N (N > 0)"),
-    };
+    let due = due_of(a.due, a.working_days, rules, today)?;
     let files = a
         .files
         .iter()
@@ -277,19 +308,10 @@ fn directive(a: DirectiveArgs) -> anyhow::Result<()> {
     directive
         .validate(today)
         .map_err(|e| anyhow!("the directive is not valid: {e}"))?;
-    let addressee = requests::parse_scope(&a.to)?;
-    let signer = TlsMaterial::load(&settings.tls)?.signer()?;
-    let pool = store::open_settings(&settings)?;
-    let mut conn = pool.get()?;
-    let notice = requests::issue_directive(&mut conn, &signer, addressee, directive, "cli")?;
-    let id = notice.body.notice_id.to_string();
-    let t = tracking::track(&mut conn, &id, &settings.unit.id, today)?
-        .context("the directive just stored is missing")?;
-    println!(
-        "Đã gửi văn bản chỉ đạo {id}: {} đơn vị, hạn xác nhận {} / directive sent to {} registered units",
-        t.units.len(),
-        due.format("%d/%m/%Y"),
-        t.units.len()
-    );
-    Ok(())
+    publish(
+        &settings,
+        &a.to,
+        "Đã gửi văn bản chỉ đạo / directive sent",
+        |c, signer, to| requests::issue_directive(c, signer, to, directive, "cli"),
+    )
 }

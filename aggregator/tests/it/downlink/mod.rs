@@ -30,6 +30,16 @@ pub fn signer_of(agg: &Aggregator) -> Signer {
     TlsMaterial::load(&settings.tls).unwrap().signer().unwrap()
 }
 
+/// The aggregator's certificate chain (DER), as a node exports a USB bundle to it.
+pub fn chain_of(agg: &Aggregator) -> Vec<Vec<u8>> {
+    let settings = AggregatorSettings::load_from(&agg.config, std::iter::empty()).unwrap();
+    config::pki::load_certs(&settings.tls.cert_chain)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_vec())
+        .collect()
+}
+
 /// A notice of a kind this version does not apply (still verified, stored and relayed).
 pub fn bulletin(issuer: &Signer, to: Addressee, n: u32) -> Notice {
     let body = NoticeBody {

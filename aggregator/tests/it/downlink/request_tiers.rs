@@ -106,16 +106,7 @@ fn a_secret_answers_file_travels_only_on_the_usb_drive_and_arrives_intact() {
             .is_none(),
         "nothing of a held report crosses the link"
     );
-    let chain: Vec<Vec<u8>> = config::pki::load_certs(
-        &AggregatorSettings::load_from(&agg.config, std::iter::empty())
-            .unwrap()
-            .tls
-            .cert_chain,
-    )
-    .unwrap()
-    .iter()
-    .map(|c| c.to_vec())
-    .collect();
+    let chain = chain_of(&agg);
     let exported = node::bundle::export_held(
         &mut node.pool.get().unwrap(),
         &node.signer,

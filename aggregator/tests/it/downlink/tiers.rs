@@ -97,16 +97,7 @@ fn a_held_report_and_its_return_travel_on_the_usb_drive() {
     let env = inst.queue(&node, secret);
     assert_eq!(inst.outbox_row(&node, &env).state, "held");
     let dir = fed.dir.path();
-    let chain: Vec<Vec<u8>> = config::pki::load_certs(
-        &AggregatorSettings::load_from(&agg.config, std::iter::empty())
-            .unwrap()
-            .tls
-            .cert_chain,
-    )
-    .unwrap()
-    .iter()
-    .map(|c| c.to_vec())
-    .collect();
+    let chain = chain_of(&agg);
     let exported = node::bundle::export_held(
         &mut node.pool.get().unwrap(),
         &node.signer,
