@@ -70,7 +70,8 @@ pub struct DirectiveArgs {
 pub struct IssueArgs {
     #[command(flatten)]
     pub config: super::run::ConfigArg,
-    /// subtree:75, unit:75.26041, tier:75:commune or list:75.26041,75.26044.
+    /// subtree:75, unit:75.26041, tier:75:commune, kind:75:Sở (a unit kind of the registry)
+    /// or list:75.26041,75.26044.
     #[arg(long)]
     pub to: String,
     #[arg(long)]
@@ -191,10 +192,10 @@ fn publish(
         schema::Addressee,
     ) -> anyhow::Result<schema::Notice>,
 ) -> anyhow::Result<()> {
-    let addressee = requests::parse_scope(to)?;
     let signer = TlsMaterial::load(&settings.tls)?.signer()?;
     let pool = store::open_settings(settings)?;
     let mut conn = pool.get()?;
+    let addressee = requests::resolve_scope(&mut conn, to, node::web::layout::today())?;
     let notice = issue(&mut conn, &signer, addressee)?;
     let id = notice.body.notice_id.to_string();
     let today = node::web::layout::today();

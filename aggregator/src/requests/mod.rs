@@ -58,6 +58,36 @@ pub fn parse_scope(raw: &str) -> anyhow::Result<Addressee> {
     })
 }
 
+/// [`parse_scope`], plus `kind:<within>:<unit kind>` (e.g. `kind:75:Sở`, `kind:75:Xã`): the
+/// units of that kind in this aggregator's registry under `within` on `today`, sent as a
+/// list (a node does not know its kind; the registry does).
+pub fn resolve_scope(conn: &mut AnyConn, raw: &str, today: NaiveDate) -> anyhow::Result<Addressee> {
+    let Some(rest) = raw.trim().strip_prefix("kind:") else {
+        return parse_scope(raw);
+    };
+    let (within, kind) = rest
+        .split_once(':')
+        .ok_or_else(|| anyhow!("phạm vi «{raw}»: write kind:75:Sở"))?;
+    let within = UnitId::parse(within.trim()).map_err(|e| anyhow!("«{within}»: {e}"))?;
+    let kind = kind.trim();
+    let mut units: Vec<UnitId> = crate::store::units::all(conn)?
+        .into_iter()
+        .filter(|u| u.holds_on(today) && u.kind == kind)
+        .filter_map(|u| UnitId::parse(&u.id).ok())
+        .filter(|id| *id != within && within.contains(id))
+        .collect();
+    units.sort();
+    units.dedup();
+    if units.is_empty() {
+        bail!(
+            "không có đơn vị loại «{kind}» thuộc {within} / no unit of kind {kind} under {within}"
+        );
+    }
+    Ok(Addressee::List {
+        units: BoundedVec::parse(units).map_err(|e| anyhow!("{e}"))?,
+    })
+}
+
 /// Signs and stores a request from this aggregator; returns the notice.
 pub fn issue(
     conn: &mut AnyConn,

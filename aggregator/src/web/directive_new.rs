@@ -7,7 +7,6 @@
 //! chosen again (a browser never re-sends them).
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::web;
 use maud::{html, Markup};
 use node::app::Node;
@@ -17,7 +16,7 @@ use node::web::multipart::Upload;
 use node::web::session::Viewer;
 use schema::{AttachmentLimits, AttachmentRef, BoundedVec, DerBase64, Directive, Line, NoticeFile};
 
-use super::{db, Ui};
+use super::Ui;
 use crate::requests;
 
 pub const NEW_DIRECTIVE: &str = "/yeu-cau/van-ban-moi";
@@ -35,6 +34,7 @@ fn form_page(viewer: &Viewer, ui: &Ui, typed: &[(String, String)], error: Option
     let scopes = [
         (format!("tier:{unit}:commune"), "Các xã, phường, đặc khu"),
         (format!("tier:{unit}:agency"), "Các sở, ban, ngành"),
+        (format!("kind:{unit}:Sở"), "Các sở (theo danh mục)"),
         (format!("subtree:{unit}"), "Tất cả đơn vị thuộc phạm vi"),
     ];
     html! {
@@ -81,7 +81,7 @@ fn parse(
     form: &[(String, String)],
     files: &[Upload],
     own: &Node,
-) -> Result<(schema::Addressee, Directive), String> {
+) -> Result<(String, Directive), String> {
     let today = layout::today();
     let line = |k: &str, what: &str| -> Result<String, String> {
         let v = get(form, k);
@@ -138,8 +138,7 @@ fn parse(
         files: BoundedVec::parse(described).map_err(|_| "tối đa 5 tệp.")?,
     };
     directive.validate(today).map_err(|e| e.to_string())?;
-    let to = requests::parse_scope(get(form, "to")).map_err(|e| e.to_string())?;
-    Ok((to, directive))
+    Ok((get(form, "to").to_string(), directive))
 }
 
 /// POST /yeu-cau/van-ban-moi
@@ -153,25 +152,16 @@ pub async fn issue(
     let (typed, files) = node::web::multipart::read(body, cap).await?;
     viewer.check_csrf(&typed)?;
     viewer.require_approver()?;
-    let (to, directive) = match parse(&typed, &files, &own) {
-        Ok(x) => x,
-        Err(e) => {
-            let body = form_page(&viewer, &ui, &typed, Some(&e));
-            return Ok(layout::html_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                layout::page(&viewer, &ui.unit_name, "Gửi văn bản chỉ đạo", None, body),
-            ));
-        }
-    };
-    let actor = viewer.actor().to_string();
-    let own2 = own.into_inner();
-    let id = db(&ui, move |c| {
-        let n = requests::issue_directive(c, &own2.signer, to, directive, &actor)?;
-        Ok(n.body.notice_id.to_string())
-    })
-    .await?;
-    Ok(layout::see_other(&format!(
-        "{}/{id}",
-        super::requests::REQUESTS
-    )))
+    let parsed = parse(&typed, &files, &own);
+    let (actor, own2) = (viewer.actor().to_string(), own.into_inner());
+    let page = |e: Option<&str>| form_page(&viewer, &ui, &typed, e);
+    super::request_new::finish(
+        &viewer,
+        &ui,
+        "Gửi văn bản chỉ đạo",
+        parsed,
+        page,
+        move |c, to, d| requests::issue_directive(c, &own2.signer, to, d, &actor),
+    )
+    .await
 }

@@ -15,6 +15,7 @@ use schema::{Asked, Classification, DocumentType, Line, ReportKind, ReportingPer
 
 use super::{db, Ui};
 use crate::requests;
+use crate::store::AnyConn;
 
 pub const NEW_REQUEST: &str = "/yeu-cau/moi";
 
@@ -46,6 +47,7 @@ fn scope_options(unit: &str) -> Vec<(String, &'static str)> {
     vec![
         (format!("tier:{unit}:commune"), "Các xã, phường, đặc khu"),
         (format!("tier:{unit}:agency"), "Các sở, ban, ngành"),
+        (format!("kind:{unit}:Sở"), "Các sở (theo danh mục)"),
         (format!("subtree:{unit}"), "Tất cả đơn vị thuộc phạm vi"),
     ]
 }
@@ -105,7 +107,7 @@ pub async fn show(viewer: Viewer, ui: web::Data<Ui>) -> WebResult {
 }
 
 /// The request the form describes, or the reason in Vietnamese.
-fn parse(form: &[(String, String)], own: &Node) -> Result<(schema::Addressee, Request), String> {
+fn parse(form: &[(String, String)], own: &Node) -> Result<(String, Request), String> {
     let today = layout::today();
     let line = |k: &str, what: &str| {
         Line::parse(get(form, k))
@@ -148,8 +150,7 @@ fn parse(form: &[(String, String)], own: &Node) -> Result<(schema::Addressee, Re
     request
         .validate(today)
         .map_err(|_| "hạn phải từ hôm nay trở đi.".to_string())?;
-    let to = requests::parse_scope(get(form, "to")).map_err(|e| e.to_string())?;
-    Ok((to, request))
+    Ok((get(form, "to").to_string(), request))
 }
 
 /// POST /yeu-cau/moi
@@ -163,25 +164,56 @@ pub async fn issue(
     viewer.require_approver()?;
     let typed = form.into_inner();
     let parsed = parse(&typed, &own);
-    let (to, request) = match parsed {
-        Ok(x) => x,
-        Err(e) => {
-            let body = form_page(&viewer, &ui, &typed, Some(&e));
-            return Ok(layout::html_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                layout::page(&viewer, &ui.unit_name, "Ra yêu cầu báo cáo", None, body),
-            ));
-        }
+    let (actor, own2) = (viewer.actor().to_string(), own.into_inner());
+    let page = |e: Option<&str>| form_page(&viewer, &ui, &typed, e);
+    finish(
+        &viewer,
+        &ui,
+        "Ra yêu cầu báo cáo",
+        parsed,
+        page,
+        move |c, to, request| requests::issue(c, &own2.signer, to, request, &actor),
+    )
+    .await
+}
+
+/// The end of a form that signs a notice: the scope resolved against the registry (a `kind:`
+/// scope becomes the list of units of that kind), then `issue` in the store, then the
+/// notice's page; a refusal of the form or of the scope shows the form again (422).
+pub(super) async fn finish<T: Send + 'static>(
+    viewer: &Viewer,
+    ui: &web::Data<Ui>,
+    title: &str,
+    parsed: Result<(String, T), String>,
+    page: impl Fn(Option<&str>) -> Markup,
+    issue: impl FnOnce(&mut AnyConn, schema::Addressee, T) -> anyhow::Result<schema::Notice>
+        + Send
+        + 'static,
+) -> WebResult {
+    let refuse = |e: &str| {
+        layout::html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            layout::page(viewer, &ui.unit_name, title, None, page(Some(e))),
+        )
     };
-    let actor = viewer.actor().to_string();
-    let own2 = own.into_inner();
-    let id = db(&ui, move |c| {
-        let n = requests::issue(c, &own2.signer, to, request, &actor)?;
-        Ok(n.body.notice_id.to_string())
+    let (scope, item) = match parsed {
+        Ok(x) => x,
+        Err(e) => return Ok(refuse(&e)),
+    };
+    let today = layout::today();
+    let done = db(ui, move |c| {
+        let to = match requests::resolve_scope(c, &scope, today) {
+            Ok(to) => to,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        Ok(Ok(issue(c, to, item)?.body.notice_id.to_string()))
     })
     .await?;
-    Ok(layout::see_other(&format!(
-        "{}/{id}",
-        super::requests::REQUESTS
-    )))
+    match done {
+        Ok(id) => Ok(layout::see_other(&format!(
+            "{}/{id}",
+            super::requests::REQUESTS
+        ))),
+        Err(e) => Ok(refuse(&e)),
+    }
 }

@@ -184,3 +184,30 @@ fn bad_files_are_refused_by_name_and_a_report_naming_a_file_not_uploaded_is_not_
     let mut c = agg.pool.get().unwrap();
     assert_eq!(aggregator::store::received::count(&mut c).unwrap(), 0);
 }
+
+#[test]
+fn a_scope_by_unit_kind_is_the_list_of_those_units_in_the_registry() {
+    let fed = Federation::new();
+    let agg = fed.aggregator_for("75", "https://a03.bca.example.vn/", 1 << 20);
+    let mut c = agg.pool.get().unwrap();
+    aggregator::registry::import_admin_units(&mut c, &unit("75"), false).unwrap();
+    let csv = fed.dir.path().join("agencies.csv");
+    std::fs::write(
+        &csv,
+        "id,name,kind,parent,officer_email,head_email\n\
+         75/so-noi-vu,Sở Nội vụ tỉnh Đồng Nai,Sở,75,vt@snv.example.vn,gd@snv.example.vn\n\
+         75/so-tai-chinh,Sở Tài chính tỉnh Đồng Nai,Sở,75,vt@stc.example.vn,gd@stc.example.vn\n",
+    )
+    .unwrap();
+    aggregator::registry::import_agencies_csv(&mut c, &csv).unwrap();
+    let today = node::web::layout::today();
+    let to = requests::resolve_scope(&mut c, "kind:75:Sở", today).unwrap();
+    let schema::Addressee::List { units } = &to else {
+        panic!("a list: {to:?}");
+    };
+    let ids: Vec<&str> = units.iter().map(|u| u.as_str()).collect();
+    assert_eq!(ids, ["75/so-noi-vu", "75/so-tai-chinh"]);
+    let e = requests::resolve_scope(&mut c, "kind:75:Bộ", today).unwrap_err();
+    assert!(e.to_string().contains("«Bộ»"), "{e}");
+    assert!(requests::resolve_scope(&mut c, "tier:75:commune", today).is_ok());
+}
