@@ -198,4 +198,47 @@ fn e2e_a_returned_report_is_amended_and_a_returned_consolidated_report_is_seen()
         page.contains("Bị trả lại") && page.contains("Thiếu số liệu của 94 xã chưa báo cáo."),
         "{page}"
     );
+
+    // The return reopens the decision: the committee completes the text, the head approves
+    // and sends it again, and the nation receives an amendment of the same report.
+    let draft = format!("{province_ui}/bao-cao-tong-hop/soan?ky=2026");
+    let html = rt.block_on(text(&committee, &draft));
+    assert!(
+        html.contains("Cấp trên đã trả lại") && html.contains("Thiếu số liệu"),
+        "{html}"
+    );
+    let fixed = "Đã bổ sung số liệu của 94 xã chưa báo cáo (theo danh sách kèm theo).";
+    let res = rt.block_on(submit(
+        &committee,
+        &draft,
+        &draft,
+        &[
+            ("a", fixed),
+            ("b", "Không."),
+            ("c", "Không."),
+            ("d", "Không."),
+        ],
+    ));
+    assert_eq!(res.status().as_u16(), 303);
+    let head = login(&province_ui, "aggregator-75", "lanhdao");
+    for step in ["phe-duyet", "gui"] {
+        let action = format!("{province_ui}/bao-cao-tong-hop/{step}?ky=2026");
+        let res = rt.block_on(submit(&head, &draft, &action, &[]));
+        assert_eq!(res.status().as_u16(), 303, "{step}");
+    }
+    wait_until(
+        Duration::from_secs(30),
+        "the amendment at the nation",
+        || versions(&demo, "VN", &sent.report_id).len() == 2,
+    );
+    let latest = versions(&demo, "VN", &sent.report_id)
+        .into_iter()
+        .find(|v| v.digest != sent.digest)
+        .unwrap();
+    assert_eq!(
+        latest.supersedes.as_deref(),
+        Some(sent.digest.as_str()),
+        "an amendment"
+    );
+    assert!(latest.envelope.contains(fixed), "the edited text");
 }
