@@ -23,14 +23,18 @@ use crate::relay::Relay;
 use crate::store::schema::consolidated_drafts as cd;
 use crate::store::AnyConn;
 
+/// Sections a–d as the rule packs title them (config/rules, consolidated report).
 pub const SECTIONS: [(&str, &str); 4] = [
+    ("a", "a) Phân tích, đánh giá tình hình"),
     (
-        "a",
-        "a) Tình hình, kết quả triển khai công tác bảo vệ bí mật nhà nước",
+        "b",
+        "b) Kết quả thực hiện; ưu điểm, hạn chế, khó khăn, vướng mắc, nguyên nhân và bài học kinh nghiệm",
     ),
-    ("b", "b) Tình hình vi phạm, lộ, mất bí mật nhà nước"),
-    ("c", "c) Hạn chế, nguyên nhân"),
-    ("d", "d) Phương hướng, đề xuất, kiến nghị"),
+    (
+        "c",
+        "c) Tình hình, số liệu các vụ lộ, mất bí mật nhà nước; nguyên nhân, việc xử lý, khắc phục hậu quả",
+    ),
+    ("d", "d) Dự báo tình hình; phương hướng, nhiệm vụ trọng tâm; đề xuất, kiến nghị"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -102,28 +106,26 @@ pub fn synthesis(built: &Built) -> BTreeMap<String, String> {
         .take(3)
         .map(|x| format!("{} ({})", x.kind.label_vi(), x.count))
         .collect();
-    let a = format!(
-        "{}/{} đơn vị trực thuộc đã gửi báo cáo, trong đó {} đúng hạn (hạn {}). [Bổ sung kết \
-         quả quán triệt, tập huấn, tự kiểm tra từ báo cáo của các đơn vị.]",
+    let a = "[Thường trực Ban Chỉ đạo bổ sung phân tích, đánh giá tình hình trong kỳ.]".to_string();
+    let b = format!(
+        "{}/{} đơn vị trực thuộc đã gửi báo cáo, trong đó {} đúng hạn (hạn {}); {} đơn vị chưa \
+         gửi. [Bổ sung kết quả quán triệt, tập huấn, tự kiểm tra; ưu điểm, hạn chế, nguyên nhân.]",
         r.units_reported,
         r.units_expected,
         r.units_on_time,
-        built.deadline.format("%d/%m/%Y")
+        built.deadline.format("%d/%m/%Y"),
+        r.missing.len()
     );
-    let b = if total == 0 {
+    let c = if total == 0 {
         "Trong kỳ không phát hiện vi phạm, không xảy ra lộ, mất bí mật nhà nước.".to_string()
     } else {
         format!(
-            "Trong kỳ phát hiện {total} vi phạm; nhiều nhất: {}.",
+            "Trong kỳ phát hiện {total} vi phạm; nhiều nhất: {}. [Bổ sung nguyên nhân, việc xử \
+             lý, khắc phục hậu quả.]",
             top.join("; ")
         )
     };
-    let c = format!(
-        "{} đơn vị chưa gửi báo cáo; {} đơn vị gửi trễ hạn.",
-        r.missing.len(),
-        r.units_reported.saturating_sub(r.units_on_time)
-    );
-    let d = "Đôn đốc các đơn vị chưa gửi báo cáo. [Bổ sung phương hướng, đề xuất, kiến nghị.]"
+    let d = "[Bổ sung dự báo tình hình, phương hướng, nhiệm vụ trọng tâm, đề xuất, kiến nghị.]"
         .to_string();
     [("a", a), ("b", b), ("c", c), ("d", d)]
         .into_iter()
