@@ -207,10 +207,11 @@ fn pump(mut from: TcpStream, mut to: TcpStream, dir: Direction, f: &Faults) {
                 .compare_exchange(after, 0, Ordering::SeqCst, Ordering::SeqCst)
                 .is_ok()
         {
+            // Counted before the close, so whoever sees the failure sees the cut counted.
+            f.cuts_done.fetch_add(1, Ordering::SeqCst);
             let _ = to.write_all(&buf[..after - sent]);
             let _ = to.shutdown(Shutdown::Both);
             let _ = from.shutdown(Shutdown::Both);
-            f.cuts_done.fetch_add(1, Ordering::SeqCst);
             return;
         }
         sent += n;
@@ -227,10 +228,10 @@ fn pump(mut from: TcpStream, mut to: TcpStream, dir: Direction, f: &Faults) {
         };
         let cut = slot.swap(0, Ordering::SeqCst);
         if cut > 0 {
+            f.cuts_done.fetch_add(1, Ordering::SeqCst);
             let _ = to.write_all(&buf[..cut.min(n)]);
             let _ = to.shutdown(Shutdown::Both);
             let _ = from.shutdown(Shutdown::Both);
-            f.cuts_done.fetch_add(1, Ordering::SeqCst);
             return;
         }
         if to.write_all(&buf[..n]).is_err() {

@@ -11,8 +11,10 @@
 //! - `ReceiptBundle`: the aggregator's signed receipts for them, carried back in clear
 //!   (receipts hold no report content and each is signed).
 
+mod sealed;
 mod transfer;
 
+pub use sealed::{Base64Bytes, BundledFile, Sealed};
 pub use transfer::{export_held, import_receipts, Exported, Imported};
 
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
@@ -33,42 +35,6 @@ pub const RECEIPTS_FORMAT: &str = "bmnn-receipts/1";
 pub const TYP_BUNDLE: &str = "bmnn-bundle";
 /// Largest bundle file accepted on import.
 pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// One attached file carried in a transfer bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BundledFile {
-    pub sha256: Digest,
-    pub data: Base64Bytes,
-}
-
-/// Bytes as standard base64 in JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Base64Bytes(pub Vec<u8>);
-
-impl Serialize for Base64Bytes {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
-    }
-}
-
-impl<'de> Deserialize<'de> for Base64Bytes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(s.as_bytes())
-            .map(Base64Bytes)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// A bundle's plaintext when it carries files (without files: the JSON array of envelopes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sealed {
-    pub envelopes: Vec<Envelope>,
-    pub files: Vec<BundledFile>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -397,40 +363,4 @@ impl TransferBundle {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn concat_kdf_matches_rfc7518_appendix_c_shape() {
-        // Same Z always gives the same key; different Z a different one.
-        assert_eq!(concat_kdf(&[1; 32]), concat_kdf(&[1; 32]));
-        assert_ne!(concat_kdf(&[1; 32]), concat_kdf(&[2; 32]));
-    }
-
-    #[test]
-    fn ed25519_to_x25519_conversion_agrees_on_both_sides() {
-        let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(
-            &aws_lc_rs::rand::SystemRandom::new(),
-        )
-        .unwrap();
-        let kp = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        use aws_lc_rs::signature::KeyPair as _;
-        let ed_pub: [u8; 32] = kp.public_key().as_ref().try_into().unwrap();
-        let x_pub = CompressedEdwardsY(ed_pub)
-            .decompress()
-            .unwrap()
-            .to_montgomery()
-            .to_bytes();
-        let x_priv = x25519_private_of_pkcs8(pkcs8.as_ref()).unwrap();
-        assert_eq!(
-            x_priv.compute_public_key().unwrap().as_ref(),
-            x_pub.as_slice()
-        );
-        let jwe = encrypt(b"Mat", &x_pub).unwrap();
-        assert_eq!(decrypt(&jwe, &x_priv).unwrap(), b"Mat");
-        let mut tampered = jwe.clone();
-        tampered.pop();
-        tampered.push(if jwe.ends_with('A') { 'B' } else { 'A' });
-        assert!(decrypt(&tampered, &x_priv).is_err());
-    }
-}
+mod tests;
