@@ -14,26 +14,17 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import demo_browser  # noqa: E402
+
 DIR = sys.argv[1]
 BASE = int(sys.argv[2]) if len(sys.argv) > 2 else 8440
 OUT = sys.argv[3] if len(sys.argv) > 3 else "/tmp/bmnn-shots"
 PROVINCE, NODE = f"http://127.0.0.1:{BASE + 3}", f"http://127.0.0.1:{BASE + 6}"
 
 
-def password(unit, user):
-    with open(os.path.join(DIR, "logins.txt"), encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if parts[:2] == [unit, user]:
-                return parts[2]
-    raise SystemExit(f"no login for {unit} {user}")
-
-
 def login(page, base, unit, user):
-    page.goto(f"{base}/dang-nhap")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", password(unit, user))
-    page.click("button[type=submit]")
+    demo_browser.login(page, DIR, base, unit, user)
 
 
 def shot(page, name):
@@ -66,8 +57,7 @@ def send_annual_report(browser):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    args = demo_browser.browser_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         send_annual_report(browser)
