@@ -1,6 +1,6 @@
 //! Requests and files across tiers: the nation's request reaches a commune through Đồng Nai,
-//! which tracks it too and counts the commune's answer; an incident report's photo is relayed
-//! to the nation with the report; a Tối mật answer's file travels only on the USB drive and
+//! which tracks it too and counts the commune's answer, and forwards the answer to the nation,
+//! which asked; an incident report's photo is relayed to the nation with the report; a Tối mật answer's file travels only on the USB drive and
 //! arrives intact.
 
 use std::time::Duration;
@@ -73,10 +73,17 @@ fn the_nations_request_is_tracked_by_the_province_and_the_incident_photo_goes_up
         "{:?}",
         mine.state
     );
+    // Both go up: the incident (relayed at once) and the answer (the nation asked).
     wait_until(
         Duration::from_secs(20),
-        "the incident at the nation",
-        || national.stored() == 1,
+        "the incident and the answer at the nation",
+        || national.stored() == 2,
+    );
+    let answers = aggregator::store::requests::answers(&mut nc, &id).unwrap();
+    assert_eq!(
+        answers.len(),
+        1,
+        "the nation tracks the answer to its request"
     );
     let (mime, got) = aggregator::store::requests::attachment(&mut nc, p.sha256.as_str())
         .unwrap()
