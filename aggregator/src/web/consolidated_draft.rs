@@ -18,7 +18,7 @@ use node::web::session::Viewer;
 use schema::{Payload, ReportingPeriod};
 use serde::Deserialize;
 
-use super::{db, Ui};
+use super::{db, field, Ui};
 use crate::decision::{self, SECTIONS};
 use crate::{consolidation, relay::Relay};
 
@@ -44,12 +44,6 @@ fn period_of(year: Option<i32>) -> Result<ReportingPeriod, WebError> {
         )));
     }
     Ok(ReportingPeriod::Annual(y))
-}
-
-fn field<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 /// Each section's sources: (unit, text) from the children's latest annual reports.

@@ -16,17 +16,10 @@ use node::web::multipart::Upload;
 use node::web::session::Viewer;
 use schema::{AttachmentLimits, AttachmentRef, BoundedVec, DerBase64, Directive, Line, NoticeFile};
 
-use super::Ui;
+use super::{field as get, Ui};
 use crate::requests;
 
 pub const NEW_DIRECTIVE: &str = "/yeu-cau/van-ban-moi";
-
-fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-        .trim()
-}
 
 fn form_page(viewer: &Viewer, ui: &Ui, typed: &[(String, String)], error: Option<&str>) -> Markup {
     let val = |k: &str| get(typed, k).to_string();
@@ -110,20 +103,20 @@ fn parse(
     if files.is_empty() {
         return Err("hãy chọn tệp văn bản.".into());
     }
-    let mut described = Vec::new();
-    for f in files {
-        let r = AttachmentRef::describe(&f.name, &f.bytes, &limits)?;
-        described.push(NoticeFile {
+    let refs = files
+        .iter()
+        .map(|f| AttachmentRef::describe(&f.name, &f.bytes, &limits))
+        .collect::<Result<Vec<_>, String>>()?;
+    schema::check_attachments(&refs, &limits)?;
+    let described: Vec<NoticeFile> = refs
+        .into_iter()
+        .zip(files)
+        .map(|(r, f)| NoticeFile {
             name: r.name,
             media_type: r.media_type,
             data: DerBase64::of(&f.bytes),
-        });
-    }
-    let refs: Vec<AttachmentRef> = files
-        .iter()
-        .filter_map(|f| AttachmentRef::describe(&f.name, &f.bytes, &limits).ok())
+        })
         .collect();
-    schema::check_attachments(&refs, &limits)?;
     let summary = match get(form, "summary") {
         "" => None,
         s => Some(schema::Text::parse(s).map_err(|_| "tóm tắt quá dài.")?),

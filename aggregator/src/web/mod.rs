@@ -69,6 +69,14 @@ pub const INBOX: &str = "/";
 pub const REGISTRY: &str = "/danh-muc";
 pub const CONSOLIDATED: &str = "/bao-cao-tong-hop";
 
+/// The trimmed value of field `key` of a posted form ("" when absent).
+pub fn field<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+        .trim()
+}
+
 pub fn unit_path(id: &str) -> String {
     format!("/don-vi/{id}")
 }

@@ -13,20 +13,13 @@ use node::web::layout::{self, csrf_field};
 use node::web::session::Viewer;
 use schema::{Asked, Classification, DocumentType, Line, ReportKind, ReportingPeriod, Request};
 
-use super::{db, Ui};
+use super::{db, field as get, Ui};
 use crate::requests;
 use crate::store::AnyConn;
 
 pub const NEW_REQUEST: &str = "/yeu-cau/moi";
 
 type Pairs = web::Form<Vec<(String, String)>>;
-
-fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-        .trim()
-}
 
 /// What may be asked: documents first, then the report kinds a unit drafts.
 fn asked_options() -> Vec<(String, &'static str)> {
