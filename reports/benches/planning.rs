@@ -13,9 +13,10 @@ use chrono::{Duration, NaiveDate};
 use config::rules::RuleBook;
 use config::units::{AdminUnits, LatLon, Unit};
 use reports::planning::{
-    plan, plan_with, pooled_bound, Blackout, Campaign, CampaignSize, Candidate, ComplianceGap,
-    Coverage, Designation, LastInspection, Method, PastFinding, Plan, Reason, RiskModel, Selection,
-    Solver, SplitMix64, Team, TeamId, TravelModel, UnitRecord, WeeklyCapacity,
+    optimum, plan, plan_with, pooled_bound, Blackout, Campaign, CampaignSize, Candidate,
+    ComplianceGap, Coverage, Designation, LastInspection, Method, PastFinding, Plan, Reason,
+    RiskModel, Selection, Solver, SplitMix64, Team, TeamId, TravelModel, UnitRecord,
+    WeeklyCapacity,
 };
 use reports::timeliness::Status;
 use schema::{Classification, Severity, UnitId, ViolationKind};
@@ -193,14 +194,42 @@ fn report(label: &str, n: usize, teams: usize, p: &Plan, secs: f64, pooled: f64)
     );
 }
 
-/// Plans and reports one instance, with the pooled bound as the baseline.
-fn run(label: &str, c: &Campaign, teams: &[Team], cands: &[Candidate]) {
+/// Plans and reports one instance, with the pooled bound as the baseline; with `exact`, also
+/// the branch and bound over the weekly assignment relaxation (at most that many nodes).
+fn run(label: &str, c: &Campaign, teams: &[Team], cands: &[Candidate], exact: Option<usize>) {
     let cal = RuleBook::embedded().unwrap().calendar();
     let t0 = Instant::now();
     let p = plan(cal, c, teams, cands).unwrap();
     let secs = t0.elapsed().as_secs_f64();
     let pooled = pooled_bound(cal, c, teams, cands, p.objective).unwrap();
     report(label, cands.len(), teams.len(), &p, secs, pooled);
+    let Some(max_nodes) = exact else { return };
+    let t0 = Instant::now();
+    let o = optimum(cal, c, teams, cands, Some(p.objective), max_nodes).unwrap();
+    let secs = t0.elapsed().as_secs_f64();
+    let risk = |o: reports::planning::Objective| o.risk_milli as f64 / 1000.0;
+    let gap = o
+        .risk_bound(p.objective)
+        .map_or("classes not certified".into(), |b| {
+            format!("{:.2} %", 100.0 * (1.0 - risk(p.objective) / b.max(1e-9)))
+        });
+    println!(
+        "  optimum search: {secs:.2} s, {} relaxations; root {:?} (risk {:.1}); bound {:?} \
+         (risk {:.1}); proven {} ({}); plan {:?} (risk {:.1}); gap {gap}",
+        o.nodes,
+        o.root,
+        risk(o.root),
+        o.bound,
+        risk(o.bound),
+        o.proven,
+        if o.plan.is_some() {
+            "by a plan of the search"
+        } else {
+            "the heuristic's plan"
+        },
+        p.objective,
+        risk(p.objective),
+    );
 }
 
 fn main() {
@@ -228,7 +257,7 @@ fn main() {
     let per = 250usize.div_ceil(communes.len()).min(AGENCIES.len());
     let cands = candidates(&communes, per, &teams, 1, as_of);
     let c = campaign("Kiểm tra bảo vệ bí mật nhà nước tỉnh Đồng Nai năm 2027");
-    run("province-year (Đồng Nai)", &c, &teams, &cands);
+    run("province-year (Đồng Nai)", &c, &teams, &cands, Some(300));
     // The same province with a team away at most 3 days a week, 6-hour days.
     let mut mixed = teams.clone();
     mixed[3].capacity = WeeklyCapacity::Days(3);
@@ -243,6 +272,7 @@ fn main() {
         &c6,
         &mixed,
         &cands,
+        Some(300),
     );
 
     // National: every 2025 commune, 6 units each; ~3 teams per province.
@@ -266,7 +296,7 @@ fn main() {
     }
     let cands = candidates(&all, 6, &teams, 2, as_of);
     let c = campaign("Kiểm tra toàn quốc năm 2027");
-    run("national", &c, &teams, &cands);
+    run("national", &c, &teams, &cands, None);
 
     // Heuristic against the exact optimum: 9 units of a province, 2 teams, 3 weeks.
     let mut ratios = Vec::new();

@@ -1,7 +1,8 @@
 //! Risk-based inspection planning (pure): the risk score of a unit from explainable factors
 //! ([`risk`], [`weights`]), the campaign and its coverage rules ([`campaign`]), a scheduler of
 //! visits onto inspection teams that maximises the risk covered ([`plan()`]: exact for small
-//! instances, a heuristic with an upper bound for large ones), one iCalendar per team
+//! instances, a heuristic with an upper bound for large ones; [`optimum()`] to check a plan
+//! against the optimum on a few hundred units), one iCalendar per team
 //! ([`ics`]) and a summary for documents ([`summary`]). The problem, the algorithms and the
 //! reason codes are specified in `docs/planning.md`. No I/O, no clock, no global randomness:
 //! the same inputs and seed give the same plan.
@@ -10,11 +11,14 @@ mod assemble;
 mod bound;
 pub mod campaign;
 mod exact;
+mod flow;
 pub mod geo;
 mod heuristic;
 pub mod ics;
 mod improve;
 mod lagrange;
+mod optimum;
+mod pack;
 mod plan;
 mod problem;
 pub mod risk;
@@ -28,6 +32,7 @@ pub use campaign::{
     TravelModel, WeeklyCapacity,
 };
 pub use exact::EXACT_MAX_UNITS;
+pub use optimum::Optimum;
 pub use plan::{
     ClassCount, Method, Objective, Plan, RandomDraw, Reason, Selection, Trip, Unscheduled, Visit,
 };
@@ -90,4 +95,21 @@ pub fn pooled_bound(
 ) -> Result<f64, PlanError> {
     let p = Problem::build(calendar, campaign, teams, candidates)?;
     Ok(bound::pooled_bound(&p, objective))
+}
+
+/// The optimum of these inputs, or an upper bound on it, by the branch and bound over the
+/// weekly assignment relaxation (docs/planning.md §5): at most `max_nodes` relaxations, each
+/// a maximum-weight flow over (unit, team, week) pairs — meant for a few hundred units.
+/// `incumbent` (e.g. the objective of [`plan()`]'s plan) prunes the search and is proven
+/// optimal when nothing can beat it.
+pub fn optimum(
+    calendar: &Calendar,
+    campaign: &Campaign,
+    teams: &[Team],
+    candidates: &[Candidate],
+    incumbent: Option<Objective>,
+    max_nodes: usize,
+) -> Result<Optimum, PlanError> {
+    let p = Problem::build(calendar, campaign, teams, candidates)?;
+    Ok(optimum::search(&p, incumbent, max_nodes))
 }

@@ -13,9 +13,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use config::units::{AdminUnits, LatLon};
 use reports::planning::summary::summarize;
 use reports::planning::{
-    plan, pooled_bound, Blackout, Campaign, CampaignSize, Candidate, Coverage, LastInspection,
-    Method, PastFinding, Plan, Reason, RiskModel, Selection, SplitMix64, Team, TeamId, TravelModel,
-    UnitRecord, WeeklyCapacity,
+    optimum, plan, pooled_bound, Blackout, Campaign, CampaignSize, Candidate, Coverage,
+    LastInspection, Method, PastFinding, Plan, Reason, RiskModel, Selection, SplitMix64, Team,
+    TeamId, TravelModel, UnitRecord, WeeklyCapacity,
 };
 use reports::timeliness::Status;
 use schema::{Classification, Severity, UnitId, ViolationKind};
@@ -328,4 +328,32 @@ fn dong_nai_explains_each_class() {
     assert!(s.random_share_achieved > 0.0);
     let week = |d: NaiveDate| d.iso_week().week();
     assert!(p.trips.iter().all(|t| week(t.start) != 15), "blackout week");
+}
+
+#[test]
+fn dong_nai_class_counts_are_the_optimum_and_the_risk_is_near_it() {
+    let inst = instance(0.1);
+    let (cal, c) = (gen::calendar(), &inst.campaign);
+    let p = plan(cal, c, &inst.teams, &inst.candidates).unwrap();
+    let o = optimum(
+        cal,
+        c,
+        &inst.teams,
+        &inst.candidates,
+        Some(p.objective),
+        300,
+    )
+    .unwrap();
+    println!(
+        "Đồng Nai optimum search: {} relaxations, root {:?}, bound {:?}, proven {}, plan {:?}",
+        o.nodes, o.root, o.bound, o.proven, p.objective
+    );
+    assert!(o.bound >= p.objective);
+    assert_eq!(
+        (o.bound.random, o.bound.mandatory),
+        (3, 67),
+        "no plan has more"
+    );
+    let bound = o.risk_bound(p.objective).unwrap();
+    assert!(p.covered_risk <= bound + 0.001 && bound <= p.upper_bound + 0.001);
 }

@@ -10,4 +10,5 @@ mod optimal;
 mod order;
 mod properties;
 mod risk;
+mod search;
 mod summary;
