@@ -1,7 +1,8 @@
 //! Inspection planning benchmark (`cargo bench -p reports --bench planning`): a province-year
 //! (Đồng Nai's real communes, ~250 units, 4 teams) and a national plan (every 2025 commune,
 //! ~20,000 units, 100 teams), each timed, its covered risk compared with the per-team upper
-//! bound and with the pooled bound it replaced (the baseline), its random share reported;
+//! bound and with the pooled bound it replaced (the baseline), its random share reported,
+//! and on the province the optimum search (`planning::optimum`: the optimum or a tighter bound);
 //! plus the heuristic against the exact optimum, and the optimum against the bound, on small
 //! instances. Risk scores come from the
 //! real risk model over synthetic histories; everything is seeded.
