@@ -17,6 +17,8 @@ use crate::store::{self, DbPool};
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
+    /// The enrolment listener (`[enrolment] listen`) and its port.
+    enrol: Option<(actix_web::dev::Server, u16)>,
     /// The steering committee's web UI on `[node] listen`.
     ui: actix_web::dev::Server,
     ui_port: u16,
@@ -27,6 +29,8 @@ pub struct Application {
     rules: &'static config::rules::RuleBook,
     /// Woken when the web UI queues a mail, so it goes out at once.
     mail_wake: Arc<tokio::sync::Notify>,
+    /// The renewal of this aggregator's own certificate by its own CA (`[enrolment]`).
+    own_renewal: Option<(Arc<crate::enrol::Enrolment>, crate::enrol::own::Holders)>,
 }
 
 impl std::fmt::Debug for Application {
@@ -69,14 +73,33 @@ impl Application {
         let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
         let installed = node::trust::installed_dir(&settings.node.data_dir);
         let live = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
-        let ingest = Arc::new(Ingest::new(
+        let enrolment = settings
+            .enrolment
+            .as_ref()
+            .map(|e| crate::enrol::Enrolment::open(e, pool.clone()))
+            .transpose()?;
+        let mut ingest = Ingest::new(
             &settings,
             signer,
             live.clone(),
             pool.clone(),
             relay.clone(),
             rules,
-        ));
+        );
+        ingest.enrolment = enrolment.clone();
+        let ingest = Arc::new(ingest);
+        let own_renewal = enrolment.clone().map(|e| {
+            let holders = crate::enrol::own::Holders {
+                ingest: ingest.clone(),
+                tls: tls.identity.clone(),
+                own: own.clone(),
+            };
+            (e, holders)
+        });
+        let enrol = match (&enrolment, &settings.enrolment) {
+            (Some(e), Some(section)) => Some(enrol_listener(e.clone(), section, &tls)?),
+            _ => None,
+        };
         let listen = settings.server.listen;
         let listener =
             TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
@@ -94,6 +117,7 @@ impl Application {
                 inspection: settings.inspection.clone(),
                 mail_from: crate::mail::sender(&settings)?,
                 mail_wake: mail_wake.clone(),
+                enrolment: enrolment.clone(),
             },
             own,
             ui_listener,
@@ -101,6 +125,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            enrol,
             ui,
             ui_port,
             pool,
@@ -108,12 +133,18 @@ impl Application {
             settings,
             rules,
             mail_wake,
+            own_renewal,
         })
     }
 
     /// The port the ingest listener is bound to.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the enrolment listener, when `[enrolment]` is set.
+    pub fn enrol_port(&self) -> Option<u16> {
+        self.enrol.as_ref().map(|(_, p)| *p)
     }
 
     /// The port of the web UI.
@@ -143,6 +174,14 @@ impl Application {
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
+        let renewal = self.own_renewal.map(|(e, holders)| {
+            tokio::spawn(crate::enrol::own::run(
+                e,
+                self.settings.clone(),
+                holders,
+                stopped(stop_rx.clone()),
+            ))
+        });
         let reminders = tokio::spawn(crate::reminders::run_schedule(
             self.settings,
             self.pool.clone(),
@@ -154,14 +193,39 @@ impl Application {
         let pusher = self.relay.map(|r| tokio::spawn(r.run(stopped(stop_rx))));
         let ui_handle = self.ui.handle();
         let ui = tokio::spawn(self.ui);
+        let enrol = self.enrol.map(|(server, _)| {
+            let handle = server.handle();
+            (handle, tokio::spawn(server))
+        });
         let result = self.server.await.context("the ingest server failed");
         ui_handle.stop(true).await;
         let _ = ui.await;
+        if let Some((handle, task)) = enrol {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
         let _ = stop_tx.send(true);
         if let Some(p) = pusher {
             let _ = p.await;
         }
         let _ = reminders.await;
+        if let Some(r) = renewal {
+            let _ = r.await;
+        }
         result
     }
+}
+
+/// Binds `[enrolment] listen` and serves EST enrolment there (server TLS only).
+fn enrol_listener(
+    enrolment: Arc<crate::enrol::Enrolment>,
+    section: &config::settings::EnrolmentSection,
+    tls: &TlsMaterial,
+) -> anyhow::Result<(actix_web::dev::Server, u16)> {
+    let listener = TcpListener::bind(section.listen)
+        .with_context(|| format!("cannot listen on {} for enrolment", section.listen))?;
+    let port = listener.local_addr()?.port();
+    let server =
+        crate::enrol::est::server(enrolment, listener, tls.server_config_no_client_auth()?)?;
+    Ok((server, port))
 }

@@ -4,8 +4,8 @@
 //! the consolidated report to the next tier through the node's outbox. Down the tree: the
 //! notices it issues (reviews of received reports) or relays from its parent, pulled by its
 //! children. Around them: the unit registry and its restructurings, deadlines and mail,
-//! rates, the dashboard and documents, inspection planning, the committee's web UI and the
-//! `bmnn-aggregator` command line.
+//! rates, the dashboard and documents, inspection planning, enrolment and renewal of the
+//! units' certificates, the committee's web UI and the `bmnn-aggregator` command line.
 
 pub mod app;
 pub mod bundle;
@@ -13,6 +13,7 @@ pub mod cli;
 pub mod consolidation;
 pub mod decision;
 pub mod downlink;
+pub mod enrol;
 pub mod gen;
 pub mod ingest;
 pub mod inspection;

@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use aggregator::cli::{
-    bundle, consolidate, demo, gen, init, inspection, plan, publish, registry, remind, request, run,
+    bundle, consolidate, demo, enrol, gen, init, inspection, plan, publish, registry, remind,
+    request, run,
 };
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
@@ -39,6 +40,10 @@ enum Command {
     /// follow its answers, save an attached file.
     #[command(subcommand)]
     Request(request::RequestCommand),
+    /// Mã đăng ký và chứng thư / one-time enrolment codes for units (create, list, revoke)
+    /// and the inventory of the certificates this aggregator's CA issued.
+    #[command(subcommand)]
+    Enrol(enrol::EnrolCommand),
     /// Mail the reminders and escalations due today to units that have not reported.
     Remind(remind::RemindArgs),
     /// Consolidate the subtree's annual reports for a period; `--send` signs it and sends it up.
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
         Command::NoticesBundle(a) => bundle::notices_bundle(a),
         Command::PublishCrl(a) => publish::publish_crl(a),
         Command::Request(cmd) => request::run(cmd),
+        Command::Enrol(cmd) => enrol::run(cmd),
         Command::Consolidate(a) => consolidate::run(a),
         Command::Remind(a) => remind::run(a),
         Command::Demo(a) => demo::run(a),

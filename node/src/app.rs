@@ -25,6 +25,8 @@ pub struct Node {
     pub settings: Arc<NodeSettings>,
     pub rules: &'static RuleBook,
     pub signer: Arc<Signer>,
+    /// The certificate TLS presents; a renewal replaces it and the signer together.
+    pub identity: Arc<crate::identity::LiveIdentity>,
     /// The national root and CRLs (kept current), for receipts, notices and recipient
     /// certificates.
     pub trust: Arc<LiveTrust>,
@@ -85,6 +87,7 @@ impl Node {
             settings: Arc::new(settings),
             rules,
             signer: Arc::new(signer),
+            identity: tls.identity.clone(),
             trust,
             pusher,
         })
@@ -126,15 +129,19 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops (Ctrl-C), pushing the outbox in the background.
+    /// Serves until the server stops (Ctrl-C), pushing the outbox and renewing the
+    /// certificate when due in the background.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let pusher = tokio::spawn(self.node.pusher.clone().run(async move {
-            let _ = stop_rx.await;
-        }));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let pusher = tokio::spawn(self.node.pusher.clone().run(stopped(stop_rx.clone())));
+        let renewal = tokio::spawn(crate::renew::run(self.node.clone(), stopped(stop_rx)));
         let result = self.server.await;
-        let _ = stop_tx.send(());
+        let _ = stop_tx.send(true);
         let _ = pusher.await;
+        let _ = renewal.await;
         result.context("the web server failed")
     }
 }

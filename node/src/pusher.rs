@@ -61,6 +61,11 @@ impl std::fmt::Debug for Pusher {
 }
 
 impl Pusher {
+    /// The link named `name` (`[[upstream]] name`).
+    pub fn link(&self, name: &str) -> Option<&Upstream> {
+        self.links.get(name)
+    }
+
     pub fn new(
         pool: DbPool,
         links: Vec<Upstream>,

@@ -22,6 +22,8 @@ pub fn install_crypto_provider() {
 pub struct TlsMaterial {
     pub chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
+    /// The chain and key rustls presents, replaced by a renewal while running.
+    pub identity: Arc<crate::identity::LiveIdentity>,
     pub root: CertificateDer<'static>,
     pub crls: Vec<CertificateRevocationListDer<'static>>,
 }
@@ -36,6 +38,7 @@ impl std::fmt::Debug for TlsMaterial {
 
 impl TlsMaterial {
     pub fn load(tls: &TlsSection) -> anyhow::Result<Self> {
+        crate::identity::finish_install(&tls.key, &tls.cert_chain)?;
         let chain = load_certs(&tls.cert_chain)?;
         if chain.len() < 2 {
             return Err(anyhow!(
@@ -49,9 +52,15 @@ impl TlsMaterial {
             .next()
             .ok_or_else(|| anyhow!("{} holds no certificate", tls.trust_root.display()))?;
         let crls = crate::trust::load_all(tls.crl.as_deref())?;
+        let identity = Arc::new(
+            crate::identity::LiveIdentity::new(chain.clone(), key.clone_key()).with_context(
+                || format!("{} and {}", tls.cert_chain.display(), tls.key.display()),
+            )?,
+        );
         Ok(Self {
             chain,
             key,
+            identity,
             root,
             crls,
         })
@@ -92,6 +101,14 @@ impl TlsMaterial {
             .context("the server certificate and key do not fit together")
     }
 
+    /// Server TLS without client certificates: the enrolment listener, where units that have
+    /// no certificate yet enrol with a one-time code.
+    pub fn server_config_no_client_auth(&self) -> anyhow::Result<rustls::ServerConfig> {
+        Ok(rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_cert_resolver(self.identity.clone()))
+    }
+
     /// The private key, PKCS#8 DER (to open the transfer bundles sent to this unit).
     pub fn key_pkcs8(&self) -> Option<&[u8]> {
         match &self.key {
@@ -128,11 +145,10 @@ impl TlsMaterial {
         &self,
         live: Arc<crate::trust::LiveTrust>,
     ) -> anyhow::Result<rustls::ClientConfig> {
-        rustls::ClientConfig::builder()
+        Ok(rustls::ClientConfig::builder()
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(crate::trust::LiveServerVerifier(live)))
-            .with_client_auth_cert(self.chain.clone(), self.key.clone_key())
-            .context("the client certificate and key do not fit together")
+            .with_client_cert_resolver(self.identity.clone()))
     }
 
     /// Server side of mutual TLS whose client certificates are checked against `live`'s
@@ -141,10 +157,9 @@ impl TlsMaterial {
         &self,
         live: Arc<crate::trust::LiveTrust>,
     ) -> anyhow::Result<rustls::ServerConfig> {
-        rustls::ServerConfig::builder()
+        Ok(rustls::ServerConfig::builder()
             .with_client_cert_verifier(Arc::new(crate::trust::LiveClientVerifier(live)))
-            .with_single_cert(self.chain.clone(), self.key.clone_key())
-            .context("the server certificate and key do not fit together")
+            .with_cert_resolver(self.identity.clone()))
     }
 
     /// What signatures are checked against: the root and the CRLs.

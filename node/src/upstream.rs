@@ -60,6 +60,7 @@ pub struct Upstream {
     url: String,
     notices_url: String,
     attachments_url: String,
+    reenroll_url: String,
     client: reqwest::Client,
 }
 
@@ -85,6 +86,7 @@ impl Upstream {
             url: format!("{base}{SUBMISSIONS_PATH}"),
             notices_url: format!("{base}{NOTICES_PATH}"),
             attachments_url: format!("{base}{ATTACHMENTS_PATH}"),
+            reenroll_url: format!("{base}{}", crate::enrol::SIMPLEREENROLL_PATH),
             client,
         })
     }
@@ -235,6 +237,31 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Renewal (EST `simplereenroll`): sends `csr_pem` over this link's mutual TLS, which
+    /// authenticates us with the current certificate; the new chain (PEM) or why not.
+    pub async fn reenroll(&self, csr_pem: &str) -> anyhow::Result<String> {
+        let resp = self
+            .client
+            .post(&self.reenroll_url)
+            .header(reqwest::header::CONTENT_TYPE, "application/pkcs10")
+            .body(csr_pem.to_string())
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot reach {}: {}", self.name, error_chain(&e)))?;
+        let status = resp.status();
+        let body = read_up_to(resp, crate::enrol::MAX_CHAIN_BYTES)
+            .await
+            .map_err(|e| anyhow::anyhow!("the answer from {} was cut off: {e}", self.name))?;
+        if !status.is_success() {
+            let why = error_message(&body).unwrap_or_else(|| status.to_string());
+            anyhow::bail!("{} refused the renewal: {why}", self.name);
+        }
+        String::from_utf8(body)
+            .map_err(|_| anyhow::anyhow!("{} answered a chain that is not text", self.name))
+    }
+}
+
 fn error_field(body: &[u8], field: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let s = v.get("error")?.get(field)?.as_str()?;
@@ -245,7 +272,10 @@ async fn read_limited(resp: reqwest::Response) -> Result<Vec<u8>, String> {
     read_up_to(resp, MAX_RESPONSE_BYTES).await
 }
 
-async fn read_up_to(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_up_to(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| error_chain(&e))? {
         if out.len() + chunk.len() > limit {
@@ -256,7 +286,7 @@ async fn read_up_to(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>
     Ok(out)
 }
 
-fn error_message(body: &[u8]) -> Option<String> {
+pub(crate) fn error_message(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let e = v.get("error")?;
     let code = e.get("code")?.as_str()?;

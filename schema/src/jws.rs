@@ -87,11 +87,17 @@ struct Header {
     x5c: Vec<String>,
 }
 
-/// A unit's signing key with its certificate chain (leaf first, then the intermediate).
+/// A unit's signing key with its certificate chain (leaf first, then the intermediate). The
+/// key and chain can be replaced while running ([`Signer::replace`], after a renewal): every
+/// holder of the same `Signer` signs with the new certificate from then on.
 pub struct Signer {
+    current: std::sync::RwLock<std::sync::Arc<Keyed>>,
+    unit: UnitId,
+}
+
+struct Keyed {
     key: Ed25519KeyPair,
     chain: Vec<Vec<u8>>,
-    unit: UnitId,
 }
 
 impl fmt::Debug for Signer {
@@ -128,7 +134,38 @@ impl Signer {
             probe.as_ref(),
         )
         .map_err(|_| FieldError::new("key", "the private key does not match the certificate"))?;
-        Ok(Self { key, chain, unit })
+        Ok(Self {
+            current: std::sync::RwLock::new(std::sync::Arc::new(Keyed { key, chain })),
+            unit,
+        })
+    }
+
+    /// Switches to `next`'s key and chain (a renewed certificate of the same unit).
+    pub fn replace(&self, next: Signer) -> Result<(), FieldError> {
+        if next.unit != self.unit {
+            return Err(FieldError::new(
+                "chain[0]",
+                format!(
+                    "the new certificate is for {}, not {}",
+                    next.unit, self.unit
+                ),
+            ));
+        }
+        let keyed = next.current.into_inner().unwrap_or_else(|p| p.into_inner());
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = keyed;
+        Ok(())
+    }
+
+    /// The leaf certificate signing now (DER).
+    pub fn leaf(&self) -> Vec<u8> {
+        self.keyed().chain.first().cloned().unwrap_or_default()
+    }
+
+    fn keyed(&self) -> std::sync::Arc<Keyed> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The unit named in the leaf certificate.
@@ -138,14 +175,15 @@ impl Signer {
 
     /// Signs `payload` (already canonical bytes) as a detached JWS of type `typ`.
     pub fn sign_detached(&self, typ: &str, payload: &[u8]) -> CompactJws {
+        let keyed = self.keyed();
         let header = Header {
             alg: "EdDSA".into(),
             typ: typ.into(),
-            x5c: self.chain.iter().map(|c| STANDARD.encode(c)).collect(),
+            x5c: keyed.chain.iter().map(|c| STANDARD.encode(c)).collect(),
         };
         let h = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("header encodes"));
         let input = signing_input(&h, payload);
-        let sig = self.key.sign(input.as_bytes());
+        let sig = keyed.key.sign(input.as_bytes());
         CompactJws(format!("{h}..{}", URL_SAFE_NO_PAD.encode(sig.as_ref())))
     }
 }

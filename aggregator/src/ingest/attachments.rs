@@ -27,7 +27,7 @@ fn digest_of_path(req: &HttpRequest) -> Result<Digest, IngestError> {
 
 /// The TLS client, which must be a unit below this aggregator with a certificate valid now
 /// (re-checked against the CRLs of now: a keep-alive connection may outlive a revocation).
-pub(super) fn checked_child(req: &HttpRequest, ingest: &Ingest) -> Result<UnitId, IngestError> {
+pub(crate) fn checked_child(req: &HttpRequest, ingest: &Ingest) -> Result<UnitId, IngestError> {
     let peer = Peer::of(req);
     if !ingest.limiter.allow(&peer) {
         return Err(IngestError::RateLimited);

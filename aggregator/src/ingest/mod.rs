@@ -63,6 +63,8 @@ pub struct Ingest {
     pub batch: batch::Batcher,
     /// The registry's answers to "is this unit under us during this period?".
     pub subtree: subtree::SubtreeCache,
+    /// Renewal of the children's certificates (`[enrolment]`), if this aggregator signs.
+    pub enrolment: Option<Arc<crate::enrol::Enrolment>>,
 }
 
 impl Ingest {
@@ -86,6 +88,7 @@ impl Ingest {
             rules,
             batch: Default::default(),
             subtree: Default::default(),
+            enrolment: None,
             limiter: limit::RateLimiter::new(
                 settings.server.rate_per_second,
                 settings.server.rate_burst,
@@ -125,6 +128,11 @@ pub fn server(
                 web::resource(format!("{ATTACHMENTS_PATH}/{{sha256}}"))
                     .route(web::put().to(attachments::put))
                     .route(web::head().to(attachments::head))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource(crate::enrol::est::SIMPLEREENROLL_PATH)
+                    .route(web::post().to(crate::enrol::est::simplereenroll))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(

@@ -4,6 +4,7 @@
 //! table group. Model functions take a `&mut AnyConn` and return `QueryResult`, so callers
 //! choose the transaction; queries run natively on each backend through `node::dispatch!`.
 
+pub mod enrolment;
 pub mod notices;
 pub mod received;
 pub mod requests;

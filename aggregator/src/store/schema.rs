@@ -250,3 +250,29 @@ diesel::table! {
         digest -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    enrolment_codes (id) {
+        id -> Text,
+        code_hash -> Text,
+        unit_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        serial -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    certificates (serial) {
+        serial -> Text,
+        unit_id -> Text,
+        via -> Text,
+        not_before -> Timestamp,
+        not_after -> Timestamp,
+        issued_at -> Timestamp,
+        replaces -> Nullable<Text>,
+    }
+}

@@ -24,10 +24,12 @@
 //! | `/kiem-tra…` | inspections: risk scores, findings, remediation, plans ([`inspection`]) |
 //! | `/dang-nhap`, `/dang-xuat`, `/nguoi-dung` | the node's login and users pages |
 
+mod certificates;
 mod consolidated;
 mod consolidated_draft;
 mod dashboard;
 mod directive_new;
+mod enrol_codes;
 mod inbox;
 mod inspection;
 mod rates_page;
@@ -63,6 +65,8 @@ pub struct Ui {
     pub mail_from: lettre::message::Mailbox,
     /// Wakes the mail schedule after the UI queued a mail.
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Enrolment codes and the certificate inventory, when `[enrolment]` is set.
+    pub enrolment: Option<std::sync::Arc<crate::enrol::Enrolment>>,
 }
 
 pub const INBOX: &str = "/";
@@ -95,6 +99,7 @@ fn nav() -> Nav {
         (sent::SENT, "Đã gửi cấp trên", false),
         (requests::REQUESTS, "Yêu cầu", false),
         (inspection::HOME, "Kiểm tra", false),
+        (certificates::CERTIFICATES, "Chứng thư số", false),
         (node::web::routes::USERS, "Người dùng", true),
     ])
 }
@@ -209,6 +214,16 @@ pub fn server(ui: Ui, own: Node, listener: TcpListener) -> anyhow::Result<actix_
             )
             .route(rates_page::RATES, web::get().to(rates_page::rates))
             .route(dashboard::DASHBOARD, web::get().to(dashboard::dashboard))
+            .route(
+                certificates::CERTIFICATES,
+                web::get().to(certificates::show),
+            )
+            .route(enrol_codes::CODES, web::get().to(enrol_codes::show))
+            .route(enrol_codes::CODES, web::post().to(enrol_codes::create))
+            .route(
+                "/chung-thu/ma-dang-ky/{id}/thu-hoi",
+                web::post().to(enrol_codes::revoke),
+            )
             .configure(inspection::routes)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(WebError::NotFound)

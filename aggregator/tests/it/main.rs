@@ -16,6 +16,7 @@ mod downlink;
 mod e2e;
 mod e2e_downlink;
 mod e2e_requests;
+mod enrolment;
 mod ingest;
 mod init;
 mod inspection;
@@ -52,7 +53,7 @@ fn pki_init_root_works() {
         "root.crt.pem",
         "root.key.pem",
         "crl.pem",
-        "issued.json",
+        "issued.jsonl",
         "revoked.json",
     ] {
         assert!(dir.join(f).exists(), "{f}");

@@ -62,9 +62,18 @@ pub(crate) fn to_time(t: DateTime<Utc>) -> time::OffsetDateTime {
 
 /// `(not_before, not_after)` for a certificate valid `days` from now, capped at `cap`.
 pub(crate) fn validity(days: i64, cap: Option<DateTime<Utc>>) -> (DateTime<Utc>, DateTime<Utc>) {
+    validity_for(Duration::days(days), cap)
+}
+
+/// `not_before` set back `BACKDATE_MINUTES` (at most a twentieth of a short lifetime, so a
+/// certificate meant to live minutes is not born half spent), `not_after` `lifetime` from now.
+pub(crate) fn validity_for(
+    lifetime: Duration,
+    cap: Option<DateTime<Utc>>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
     let now = Utc::now();
-    let not_before = now - Duration::minutes(BACKDATE_MINUTES);
-    let mut not_after = now + Duration::days(days);
+    let not_before = now - Duration::minutes(BACKDATE_MINUTES).min(lifetime / 20);
+    let mut not_after = now + lifetime;
     if let Some(cap) = cap {
         not_after = not_after.min(cap);
     }
@@ -94,7 +103,7 @@ fn new_key() -> Result<KeyPair, PkiError> {
 
 impl CaDir {
     /// Creates the national root CA in `dir`: `root.key.pem` (0600), `root.crt.pem`, an empty
-    /// `issued.json`/`revoked.json` and a first, empty `crl.pem`. Self-signed, CA without path
+    /// `revoked.json` and a first, empty `crl.pem`. Self-signed, CA without path
     /// length limit, key usages keyCertSign + cRLSign, valid `ROOT_VALIDITY_DAYS`.
     /// Refuses to replace an existing root unless `Overwrite::Force`; forcing also forgets
     /// the old root's registry (its certificates are useless without its key).

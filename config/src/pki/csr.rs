@@ -49,6 +49,38 @@ pub fn generate_csr(
     overwrite: Overwrite,
 ) -> Result<CsrFiles, PkiError> {
     check_name(name)?;
+    ensure_dir(out_dir)?;
+    let key_path = out_dir.join(format!("{name}.key.pem"));
+    let csr_path = out_dir.join(format!("{name}.csr.pem"));
+    check_free(&[&key_path, &csr_path], overwrite)?;
+    let request = new_request(unit, dns, ips)?;
+    write_secret(&key_path, &request.key_pem, overwrite)?;
+    write_public(&csr_path, request.csr_pem.as_bytes())?;
+    Ok(CsrFiles {
+        unit: unit.clone(),
+        key: key_path,
+        csr: csr_path,
+    })
+}
+
+/// A fresh key and its signing request, in memory (enrolment and renewal send the request and
+/// write the key only once the certificate is back).
+#[derive(Clone)]
+pub struct KeyRequest {
+    /// The private key, PKCS#8 v1 PEM (what `keyfile::key_pem` writes).
+    pub key_pem: String,
+    pub csr_pem: String,
+}
+
+impl std::fmt::Debug for KeyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyRequest").finish_non_exhaustive()
+    }
+}
+
+/// Makes an Ed25519 key and a CSR for `unit` (SAN URI `urn:bmnn:unit:<id>` plus `dns` and
+/// `ips`), in memory.
+pub fn new_request(unit: &UnitId, dns: &[String], ips: &[IpAddr]) -> Result<KeyRequest, PkiError> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, format!("BMNN {unit}"));
@@ -65,11 +97,6 @@ pub fn generate_csr(
     params
         .subject_alt_names
         .extend(ips.iter().map(|ip| SanType::IpAddress(*ip)));
-
-    ensure_dir(out_dir)?;
-    let key_path = out_dir.join(format!("{name}.key.pem"));
-    let csr_path = out_dir.join(format!("{name}.csr.pem"));
-    check_free(&[&key_path, &csr_path], overwrite)?;
     let key =
         KeyPair::generate_for(&PKCS_ED25519).map_err(PkiError::rcgen("generate an Ed25519 key"))?;
     let csr = params
@@ -78,13 +105,15 @@ pub fn generate_csr(
     let csr_pem = csr
         .pem()
         .map_err(PkiError::rcgen("encode the certificate signing request"))?;
-    write_secret(&key_path, &super::keyfile::key_pem(&key), overwrite)?;
-    write_public(&csr_path, csr_pem.as_bytes())?;
-    Ok(CsrFiles {
-        unit: unit.clone(),
-        key: key_path,
-        csr: csr_path,
+    Ok(KeyRequest {
+        key_pem: super::keyfile::key_pem(&key),
+        csr_pem,
     })
+}
+
+/// The unit a request names, after the same checks a CA makes before signing it.
+pub fn csr_unit(pem: &str) -> Result<UnitId, PkiError> {
+    parse_csr(pem).map(|c| c.unit)
 }
 
 /// Reads and checks a CSR: valid signature, an Ed25519 key, exactly one unit SAN URI, and

@@ -106,7 +106,7 @@ pub enum PkiError {
 
     /// Revoking a serial this CA did not issue.
     #[error(
-        "serial {serial} was not issued by the CA in {} (see its issued.json); revoke it at the \
+        "serial {serial} was not issued by the CA in {} (see its issued.jsonl); revoke it at the \
          CA that issued it",
         dir.display()
     )]

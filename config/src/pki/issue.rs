@@ -14,7 +14,7 @@ use rcgen::{
 };
 use schema::UnitId;
 
-use super::ca::{to_time, uri_san, validity};
+use super::ca::{to_time, uri_san, validity_for};
 use super::csr::parse_csr;
 use super::files::{check_free, check_name, ensure_dir, write_public, write_secret, Overwrite};
 use super::registry::{record_issued, IssuedEntry};
@@ -157,17 +157,18 @@ pub(crate) fn check_dns(name: &str) -> Result<(), PkiError> {
 }
 
 impl CaDir {
-    fn leaf_params(
+    pub(crate) fn leaf_params(
         &self,
         unit: &UnitId,
         role: Role,
-        dns: &[String],
-        ips: &[IpAddr],
+        names: (&[String], &[IpAddr]),
         serial: &Serial,
+        lifetime: chrono::Duration,
     ) -> Result<(CertificateParams, IssuedEntry), PkiError> {
         self.check_scope(unit)?;
+        let (dns, ips) = names;
         let subject = format!("BMNN {role} {unit}");
-        let (not_before, not_after) = validity(LEAF_VALIDITY_DAYS, Some(self.not_after));
+        let (not_before, not_after) = validity_for(lifetime, Some(self.not_after));
         let mut params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CountryName, "VN");
@@ -211,7 +212,7 @@ impl CaDir {
         Ok((params, entry))
     }
 
-    fn sign_leaf(
+    pub(crate) fn sign_leaf(
         &self,
         params: &CertificateParams,
         public_key: &impl PublicKeyData,
@@ -236,7 +237,13 @@ impl CaDir {
     ) -> Result<LeafFiles, PkiError> {
         check_name(name)?;
         let serial = Serial::random()?;
-        let (params, entry) = self.leaf_params(&req.unit, req.role, &req.dns, &req.ips, &serial)?;
+        let (params, entry) = self.leaf_params(
+            &req.unit,
+            req.role,
+            (&req.dns, &req.ips),
+            &serial,
+            chrono::Duration::days(LEAF_VALIDITY_DAYS),
+        )?;
         ensure_dir(out_dir)?;
         let key_path = out_dir.join(format!("{name}.key.pem"));
         let cert_path = out_dir.join(format!("{name}.crt.pem"));
@@ -286,7 +293,13 @@ impl CaDir {
             .unwrap_or_else(|| default_name(role, &csr.unit));
         check_name(&name)?;
         let serial = Serial::random()?;
-        let (params, entry) = self.leaf_params(&csr.unit, role, &csr.dns, &csr.ips, &serial)?;
+        let (params, entry) = self.leaf_params(
+            &csr.unit,
+            role,
+            (&csr.dns, &csr.ips),
+            &serial,
+            chrono::Duration::days(LEAF_VALIDITY_DAYS),
+        )?;
         ensure_dir(out_dir)?;
         let cert_path = out_dir.join(format!("{name}.crt.pem"));
         let chain_path = out_dir.join(format!("{name}.chain.pem"));

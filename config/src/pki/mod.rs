@@ -11,8 +11,8 @@
 //! A CA lives in a directory:
 //!
 //! ```text
-//! root/  root.crt.pem  root.key.pem (0600)  issued.json  revoked.json  crl.pem
-//! 75/    ca.crt.pem    ca.key.pem   (0600)  root.crt.pem (copy)  issued.json  revoked.json  crl.pem
+//! root/  root.crt.pem  root.key.pem (0600)  issued.jsonl revoked.json  crl.pem
+//! 75/    ca.crt.pem    ca.key.pem   (0600)  root.crt.pem (copy)  issued.jsonl revoked.json  crl.pem
 //! ```
 //!
 //! A leaf is written as `<name>.key.pem` (0600), `<name>.crt.pem` (leaf only),
@@ -46,9 +46,10 @@ pub mod keyfile;
 mod load;
 mod registry;
 mod serial;
+mod sign;
 
 pub use ca::{CaDir, CaKind};
-pub use csr::{assemble_identity, generate_csr, CsrFiles};
+pub use csr::{assemble_identity, csr_unit, generate_csr, new_request, CsrFiles, KeyRequest};
 pub use error::PkiError;
 pub use files::Overwrite;
 pub use inspect::{crl_summary, inspect, inspect_file, CertInfo, CrlSummary, RevocationState};
@@ -56,6 +57,7 @@ pub use issue::{LeafFiles, LeafRequest, Role, SignedFiles};
 pub use load::{load_certs, load_crls, load_private_key};
 pub use registry::{CrlInfo, IssuedEntry, Revocation, RevokeReason, RevokedEntry};
 pub use serial::Serial;
+pub use sign::{fingerprint_sha256, parse_fingerprint, sha256_hex, SignedChain};
 
 /// Validity of the national root CA: 20 years.
 pub const ROOT_VALIDITY_DAYS: i64 = 7305;
@@ -83,8 +85,10 @@ pub mod layout {
     pub const CA_CERT: &str = "ca.crt.pem";
     /// An intermediate CA's private key (0600).
     pub const CA_KEY: &str = "ca.key.pem";
-    /// Serials this CA issued.
+    /// Serials this CA issued (written by earlier versions; read, never rewritten).
     pub const ISSUED: &str = "issued.json";
+    /// Serials this CA issued, one JSON object per line, appended.
+    pub const ISSUED_LOG: &str = "issued.jsonl";
     /// Serials this CA revoked and the last CRL number.
     pub const REVOKED: &str = "revoked.json";
     /// The CA's current CRL.

@@ -1,6 +1,8 @@
-//! A CA's registry and revocation: `issued.json` (every serial it issued), `revoked.json`
-//! (the serials it revoked and the last CRL number), both replaced atomically, and the CRL
-//! (`crl.pem`) regenerated from them with an increasing CRL number.
+//! A CA's registry and revocation: `issued.jsonl` (every serial it issued, one line each,
+//! appended and synced, so thousands of enrolments cost one short write each; `issued.json`
+//! from earlier versions is still read), `revoked.json` (the serials it revoked and the last
+//! CRL number, replaced atomically), and the CRL (`crl.pem`) regenerated from them with an
+//! increasing CRL number.
 
 use std::fmt;
 use std::fs;
@@ -144,22 +146,59 @@ impl FromStr for RevokeReason {
 
 /// Forgets a CA directory's registry and CRL (a new CA key makes them meaningless).
 pub(crate) fn reset(dir: &Path) -> Result<(), PkiError> {
-    for name in [layout::ISSUED, layout::REVOKED, layout::CRL] {
+    for name in [
+        layout::ISSUED,
+        layout::ISSUED_LOG,
+        layout::REVOKED,
+        layout::CRL,
+    ] {
         let path = dir.join(name);
         if path.exists() {
             fs::remove_file(&path).map_err(|e| PkiError::io("remove", &path, e))?;
         }
     }
-    write_json(&dir.join(layout::ISSUED), &IssuedFile::default())?;
+    write_public(&dir.join(layout::ISSUED_LOG), b"")?;
     write_json(&dir.join(layout::REVOKED), &RevokedFile::default())
 }
 
-/// Appends `entry` to `<dir>/issued.json`.
+/// Appends `entry` to `<dir>/issued.jsonl` as one line, synced before returning (a crash
+/// never leaves a certificate out there that the registry does not know).
 pub(crate) fn record_issued(dir: &Path, entry: IssuedEntry) -> Result<(), PkiError> {
-    let path = dir.join(layout::ISSUED);
-    let mut file: IssuedFile = read_json_or_default(&path)?;
-    file.issued.push(entry);
-    write_json(&path, &file)
+    use std::io::Write as _;
+    let path = dir.join(layout::ISSUED_LOG);
+    let mut line = serde_json::to_string(&entry)
+        .map_err(|e| PkiError::bad_file(&path, format!("cannot encode JSON: {e}")))?;
+    line.push('\n');
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| PkiError::io("open", &path, e))?;
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(|e| PkiError::io("write", &path, e))
+}
+
+/// The lines of `issued.jsonl`; a torn last line (a crash mid-append) is skipped.
+fn read_issued_log(path: &Path) -> Result<Vec<IssuedEntry>, PkiError> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(PkiError::io("read", path, e)),
+    };
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let last = lines.len().saturating_sub(1);
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        match serde_json::from_str(l) {
+            Ok(e) => out.push(e),
+            Err(_) if i == last && !text.ends_with('\n') => {}
+            Err(e) => {
+                return Err(PkiError::bad_file(path, format!("line {}: {e}", i + 1)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn crl_number_bytes(n: u64) -> Vec<u8> {
@@ -172,7 +211,9 @@ impl CaDir {
     /// Every certificate this CA issued, oldest first.
     pub fn issued(&self) -> Result<Vec<IssuedEntry>, PkiError> {
         let file: IssuedFile = read_json_or_default(&self.dir.join(layout::ISSUED))?;
-        Ok(file.issued)
+        let mut all = file.issued;
+        all.extend(read_issued_log(&self.dir.join(layout::ISSUED_LOG))?);
+        Ok(all)
     }
 
     /// Every certificate this CA revoked, oldest first.

@@ -20,10 +20,12 @@
 //! settings file.
 
 mod attachments;
+mod enrolment;
 mod mail;
 mod relay;
 mod sections;
 mod source;
+mod tls;
 mod values;
 
 use std::path::Path;
@@ -31,13 +33,15 @@ use std::path::Path;
 use serde::Deserialize;
 
 pub use attachments::AttachmentsSection;
+pub use enrolment::{EnrolmentSection, Lifetime};
 pub use mail::{MailSection, MailTls, RemindersSection};
 pub use relay::RelaySection;
 pub use sections::{
-    CrlStalePolicy, InspectionSection, NodeSection, OutboxPolicy, RegistrySection, ServerSection,
-    TlsSection, UnitSection, UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
+    InspectionSection, NodeSection, OutboxPolicy, RegistrySection, ServerSection, UnitSection,
+    UpstreamLink, DEFAULT_UPSTREAM_TIMEOUT, TIMEZONE,
 };
 pub use source::{SettingsError, ENV_PREFIX};
+pub use tls::{CrlStalePolicy, TlsSection};
 pub use values::{CronSchedule, DatabaseUrl, Fraction, HttpsUrl, Mailbox};
 
 use source::Overrides;
@@ -101,6 +105,10 @@ pub struct AggregatorSettings {
     /// Limits on attached files (uploads from children).
     #[serde(default)]
     pub attachments: AttachmentsSection,
+    /// Enrolment of units with one-time codes and renewal of their certificates (EST); unset
+    /// when this aggregator signs no certificates.
+    #[serde(default)]
+    pub enrolment: Option<EnrolmentSection>,
 }
 
 impl NodeSettings {
@@ -171,6 +179,9 @@ impl AggregatorSettings {
         s.relay.check(&mut problems);
         s.attachments.check(&mut problems);
         s.reminders.check(&mut problems);
+        if let Some(e) = &s.enrolment {
+            e.check(&mut problems);
+        }
         if let Some(m) = &s.mail {
             m.check(&mut problems);
         }
@@ -180,6 +191,9 @@ impl AggregatorSettings {
         s.tls.resolve(&base);
         if let Some(m) = s.mail.as_mut() {
             m.resolve(&base);
+        }
+        if let Some(e) = s.enrolment.as_mut() {
+            sections::resolve(&mut e.ca, &base);
         }
         if let Some(csv) = s.registry.agencies_csv.as_mut() {
             sections::resolve(csv, &base);

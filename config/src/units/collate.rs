@@ -180,6 +180,21 @@ pub fn compare_vi(a: &str, b: &str) -> Ordering {
     vi_sort_key(a).cmp(&vi_sort_key(b))
 }
 
+/// `name` folded for searching as people type: lower case, tone marks and vowel marks
+/// dropped, `đ` as `d` ("Phường Trấn Biên" and "phuong tran bien" fold alike).
+pub fn vi_fold(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization as _;
+    name.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +217,12 @@ mod tests {
     fn decomposed_and_composed_input_collate_equal() {
         let nfd: String = "Đồng Nai".nfd().collect();
         assert_eq!(compare_vi(&nfd, "Đồng Nai"), Ordering::Equal);
+    }
+
+    #[test]
+    fn folding_matches_what_people_type() {
+        assert_eq!(vi_fold("Phường Trấn Biên"), "phuong tran bien");
+        assert_eq!(vi_fold("Xã ĐẮK Lắk"), "xa dak lak");
+        assert!(vi_fold("Ủy ban nhân dân xã Long Phước").contains(&vi_fold("long phuoc")));
     }
 }

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 
 use schema::{Tier, UnitId};
 
-pub use collate::{compare_vi, vi_sort_key, ViSortKey};
+pub use collate::{compare_vi, vi_fold, vi_sort_key, ViSortKey};
 pub use load::UnitsError;
 
 /// Which administrative map a unit belongs to.

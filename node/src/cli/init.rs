@@ -1,8 +1,10 @@
 //! `bmnn-node init`: prepares an installation from its settings file. Creates the data
 //! directory and the database (running migrations); when the configured key does not exist,
 //! makes an Ed25519 key and a certificate request for the provincial CA; with `--import-cert`,
-//! installs the chain the CA sent back after checking it fits the key and the unit; and creates
-//! the first admin user when there is none.
+//! installs the chain the CA sent back after checking it fits the key and the unit; with
+//! `--enrol <URL> --code <CODE> --root-sha256 <FP>`, enrols over the network instead (EST, see
+//! `crate::enrol`): key, root and chain written with no file carried by hand. Creates the
+//! first admin user when there is none.
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -20,8 +22,18 @@ pub struct InitArgs {
     #[arg(long, env = "BMNN_CONFIG")]
     pub config: PathBuf,
     /// Install this certificate chain (leaf + intermediate, PEM) issued for our CSR.
-    #[arg(long, value_name = "CHAIN_PEM")]
+    #[arg(long, value_name = "CHAIN_PEM", conflicts_with = "enrol")]
     pub import_cert: Option<PathBuf>,
+    /// Enrol with the province: its enrolment address, e.g. https://pa03.dongnai.gov.vn:8444
+    /// (printed on the code slip), with --code and --root-sha256.
+    #[arg(long, value_name = "URL", requires_all = ["code", "root_sha256"])]
+    pub enrol: Option<String>,
+    /// The one-time enrolment code from the slip (e.g. 7KQ2M-…).
+    #[arg(long, requires = "enrol")]
+    pub code: Option<String>,
+    /// The national root's SHA-256 fingerprint from the slip (hex, colons allowed).
+    #[arg(long, requires = "enrol")]
+    pub root_sha256: Option<String>,
     /// Login name of the first administrator (only when no user exists yet).
     #[arg(long, default_value = "admin")]
     pub admin_user: String,
@@ -49,7 +61,9 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
     println!("Cơ sở dữ liệu / database: {}", db_path.display());
 
     let tls = &settings.tls;
-    if let Some(chain) = &args.import_cert {
+    if let (Some(url), Some(code), Some(fp)) = (&args.enrol, &args.code, &args.root_sha256) {
+        super::enrol::run(&settings, url, code, fp)?;
+    } else if let Some(chain) = &args.import_cert {
         import_cert(&settings.unit.id, tls, chain)?;
     } else {
         let stem = format!(

@@ -2,6 +2,7 @@
 //! mounts the same `pki` subcommands.
 
 pub mod bundle;
+pub mod enrol;
 pub mod init;
 pub mod pki;
 pub mod run;

@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use config::pki::{CaDir, LeafFiles, LeafRequest, Overwrite};
-use config::settings::{AggregatorSettings, NodeSettings, TlsSection};
+use config::settings::{AggregatorSettings, TlsSection};
 use node::tls::TlsMaterial;
-use schema::{Envelope, Receipt, Submission, UnitId};
+use schema::UnitId;
+
+pub use super::installation::Installation;
 
 pub struct Federation {
     pub dir: tempfile::TempDir,
@@ -108,17 +110,23 @@ impl Federation {
         max_body_bytes: u64,
         server_extra: &str,
     ) -> Aggregator {
+        self.aggregator_living(unit, upstream, max_body_bytes, server_extra, None)
+    }
+
+    /// The same, with a certificate that lives `lifetime` (two years when `None`).
+    pub fn aggregator_living(
+        &self,
+        unit: &str,
+        upstream: &str,
+        max_body_bytes: u64,
+        server_extra: &str,
+        lifetime: Option<chrono::Duration>,
+    ) -> Aggregator {
         let home = self.dir.path().join(format!("aggregator-{unit}"));
-        let leaf = self
-            .ca_for(unit)
-            .issue_leaf(
-                &LeafRequest::aggregator(UnitId::parse(unit).unwrap())
-                    .with_ip("127.0.0.1".parse().unwrap()),
-                &home.join("pki"),
-                "aggregator",
-                Overwrite::Refuse,
-            )
-            .unwrap();
+        let leaf = match lifetime {
+            None => self.aggregator_leaf(unit, &home),
+            Some(l) => self.short_aggregator_leaf(unit, &home, l),
+        };
         let upstream = if upstream.is_empty() {
             String::new()
         } else {
@@ -166,6 +174,49 @@ max_body_bytes = {max_body_bytes}
         Aggregator::start(settings, config, db)
     }
 
+    fn aggregator_leaf(&self, unit: &str, home: &Path) -> LeafFiles {
+        self.ca_for(unit)
+            .issue_leaf(
+                &LeafRequest::aggregator(UnitId::parse(unit).unwrap())
+                    .with_ip("127.0.0.1".parse().unwrap()),
+                &home.join("pki"),
+                "aggregator",
+                Overwrite::Refuse,
+            )
+            .unwrap()
+    }
+
+    /// An aggregator certificate signed from a CSR with a short lifetime (renewal tests).
+    fn short_aggregator_leaf(
+        &self,
+        unit: &str,
+        home: &Path,
+        lifetime: chrono::Duration,
+    ) -> LeafFiles {
+        let id = UnitId::parse(unit).unwrap();
+        let req = config::pki::new_request(&id, &[], &["127.0.0.1".parse().unwrap()]).unwrap();
+        let signed = self
+            .ca_for(unit)
+            .sign_for_unit(&req.csr_pem, config::pki::Role::Aggregator, &id, lifetime)
+            .unwrap();
+        let pki = home.join("pki");
+        std::fs::create_dir_all(&pki).unwrap();
+        let (key, chain) = (
+            pki.join("aggregator.key.pem"),
+            pki.join("aggregator.chain.pem"),
+        );
+        node::identity::install(&key, &req.key_pem, &chain, &signed.chain_pem).unwrap();
+        LeafFiles {
+            unit: id,
+            serial: signed.serial,
+            not_after: signed.not_after,
+            cert: chain.clone(),
+            identity: chain.clone(),
+            key,
+            chain,
+        }
+    }
+
     /// A node installation for `unit` whose link points at `port` on loopback.
     pub fn node(&self, unit: &str, port: u16) -> Installation {
         let (_, tls) = self.leaf(unit);
@@ -180,6 +231,8 @@ max_body_bytes = {max_body_bytes}
 /// The real aggregator, running until dropped.
 pub struct Aggregator {
     pub port: u16,
+    /// The enrolment listener's port, when `[enrolment]` is set.
+    pub enrol_port: Option<u16>,
     /// The web UI's port (plain HTTP on loopback).
     pub ui_port: u16,
     pub pool: aggregator::store::DbPool,
@@ -203,7 +256,7 @@ impl Aggregator {
             actix_web::rt::System::new().block_on(async move {
                 let app = aggregator::Application::build(settings).unwrap();
                 tx.send((
-                    app.port(),
+                    (app.port(), app.enrol_port()),
                     app.ui_port(),
                     app.pool(),
                     app.relay_pool(),
@@ -213,7 +266,7 @@ impl Aggregator {
                 app.run_until_stopped().await.unwrap();
             })
         });
-        let (port, ui_port, pool, relay_pool, handle) = rx.recv().unwrap();
+        let ((port, enrol_port), ui_port, pool, relay_pool, handle) = rx.recv().unwrap();
         assert_eq!(
             pool.get().unwrap().is_postgres(),
             db.is_postgres(),
@@ -221,6 +274,7 @@ impl Aggregator {
         );
         Self {
             port,
+            enrol_port,
             ui_port,
             pool,
             relay_pool,
@@ -280,96 +334,6 @@ impl Drop for Aggregator {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-pub struct Installation {
-    pub config: PathBuf,
-    pub tls: TlsSection,
-}
-
-impl Installation {
-    fn write(dir: &Path, unit: &str, tls: &TlsSection, port: u16) -> Self {
-        std::fs::create_dir_all(dir).unwrap();
-        let config = dir.join("node.toml");
-        let toml = format!(
-            r#"[unit]
-id = "{unit}"
-name = "Ủy ban nhân dân phường Trấn Biên"
-
-[node]
-data_dir = "data"
-listen = "127.0.0.1:0"
-
-[tls]
-cert_chain = "{chain}"
-key = "{key}"
-trust_root = "{root}"
-
-[[upstream]]
-name = "PA03 Đồng Nai"
-url = "https://127.0.0.1:{port}/"
-max_classification = "mat"
-timeout_secs = 10
-
-[outbox]
-initial_backoff_secs = 1
-max_backoff_secs = 2
-"#,
-            chain = tls.cert_chain.display(),
-            key = tls.key.display(),
-            root = tls.trust_root.display(),
-        );
-        std::fs::write(&config, toml).unwrap();
-        Self {
-            config,
-            tls: tls.clone(),
-        }
-    }
-
-    pub fn settings(&self) -> NodeSettings {
-        NodeSettings::load_from(&self.config, std::iter::empty()).unwrap()
-    }
-
-    pub fn open(&self) -> node::app::Node {
-        node::app::Node::open(self.settings()).unwrap()
-    }
-
-    /// Signs and queues `sub` as the node does when the head approves.
-    pub fn queue(&self, node: &node::app::Node, sub: Submission) -> Envelope {
-        let env = Envelope::sign(sub, &node.signer).unwrap();
-        node::queue::queue_envelope(
-            &mut node.pool.get().unwrap(),
-            &env,
-            "lanhdao",
-            &node.settings.upstream,
-            node.settings.outbox.max_queue,
-        )
-        .unwrap();
-        env
-    }
-
-    /// The receipts the node stored for `report_id`, decoded.
-    pub fn receipts(&self, node: &node::app::Node, report_id: &str) -> Vec<Receipt> {
-        node::db::receipts::for_report(&mut node.pool.get().unwrap(), report_id)
-            .unwrap()
-            .iter()
-            .map(|r| schema::decode(r.receipt.as_bytes()).unwrap())
-            .collect()
-    }
-
-    /// The node's outbox row for one version of a report.
-    pub fn outbox_row(
-        &self,
-        node: &node::app::Node,
-        env: &Envelope,
-    ) -> node::db::outbox::OutboxRow {
-        let digest = env.digest().to_string();
-        node::db::outbox::for_report(&mut node.pool.get().unwrap(), env.body.report_id.as_str())
-            .unwrap()
-            .into_iter()
-            .find(|r| r.digest == digest)
-            .unwrap()
     }
 }
 

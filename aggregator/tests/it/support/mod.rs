@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod federation;
+pub mod installation;
 pub mod report;
 
 use std::time::{Duration, Instant};

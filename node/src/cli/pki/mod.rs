@@ -63,7 +63,7 @@ impl ForceArg {
 
 #[derive(Debug, Args)]
 pub struct InitRootArgs {
-    /// Directory for root.crt.pem, root.key.pem (0600), issued.json, revoked.json, crl.pem.
+    /// Directory for root.crt.pem, root.key.pem (0600), issued.jsonl, revoked.json, crl.pem.
     #[arg(long, value_name = "DIR")]
     dir: PathBuf,
     #[command(flatten)]
