@@ -26,7 +26,7 @@ pub struct Application {
     relay: Option<Relay>,
     /// For the reminder schedule.
     settings: AggregatorSettings,
-    rules: &'static config::rules::RuleBook,
+    rules: Arc<node::rulebook::LiveRules>,
     /// Woken when the web UI queues a mail, so it goes out at once.
     mail_wake: Arc<tokio::sync::Notify>,
     /// The renewal of this aggregator's own certificate by its own CA (`[enrolment]`).
@@ -70,7 +70,8 @@ impl Application {
         let mail_wake = Arc::new(tokio::sync::Notify::new());
         let relay =
             (!settings.upstream.is_empty()).then(|| Relay::from_node(own.clone(), &settings));
-        let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+        // The own node's book: rule packs its puller installs reach the ingest too.
+        let rules = own.rules.clone();
         let installed = node::trust::installed_dir(&settings.node.data_dir);
         let live = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
         let enrolment = settings
@@ -84,7 +85,7 @@ impl Application {
             live.clone(),
             pool.clone(),
             relay.clone(),
-            rules,
+            rules.clone(),
         );
         ingest.enrolment = enrolment.clone();
         let ingest = Arc::new(ingest);

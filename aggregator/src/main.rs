@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use aggregator::cli::{
-    bundle, consolidate, demo, enrol, gen, init, inspection, plan, publish, registry, remind,
-    request, run,
+    bundle, consolidate, demo, enrol, gen, init, inspection, plan, publish, publish_rules,
+    registry, remind, request, run,
 };
 use clap::{Parser, Subcommand};
 use node::cli::pki::{self, PkiCommand};
@@ -36,6 +36,9 @@ enum Command {
     /// Phát hành CRL xuống cấp dưới / publish CRLs to the whole subtree as a signed trust
     /// notice (every tier installs them), and install them here.
     PublishCrl(publish::PublishCrlArgs),
+    /// Ban hành bộ quy định / publish rule packs and holidays (the nation only) down the whole
+    /// tree as a signed notice, after checking them as every receiver will.
+    PublishRules(publish_rules::PublishRulesArgs),
     /// Yêu cầu báo cáo / issue a request (a report or a document by a date) to a scope,
     /// follow its answers, save an attached file.
     #[command(subcommand)]
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::ImportBundle(a) => bundle::import_bundle(a),
         Command::NoticesBundle(a) => bundle::notices_bundle(a),
         Command::PublishCrl(a) => publish::publish_crl(a),
+        Command::PublishRules(a) => publish_rules::publish_rules(a),
         Command::Request(cmd) => request::run(cmd),
         Command::Enrol(cmd) => enrol::run(cmd),
         Command::Consolidate(a) => consolidate::run(a),

@@ -23,7 +23,9 @@ use crate::upstream::Upstream;
 pub struct Node {
     pub pool: DbPool,
     pub settings: Arc<NodeSettings>,
-    pub rules: &'static RuleBook,
+    /// The rule book in use (received packs laid over the base), replaced by `rule_pack`
+    /// notices while running.
+    pub rules: Arc<crate::rulebook::LiveRules>,
     pub signer: Arc<Signer>,
     /// The certificate TLS presents; a renewal replaces it and the signer together.
     pub identity: Arc<crate::identity::LiveIdentity>,
@@ -61,7 +63,10 @@ impl Node {
                 settings.unit.id
             ));
         }
-        let rules = load_rules(settings.node.rules_dir.as_deref())?;
+        let rules = Arc::new(crate::rulebook::LiveRules::load(
+            settings.node.rules_dir.as_deref(),
+            &crate::rulebook::installed_dir(&settings.node.data_dir),
+        )?);
         let installed = crate::trust::installed_dir(&settings.node.data_dir);
         let trust = Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);
         let links = settings
@@ -74,6 +79,7 @@ impl Node {
             settings.unit.id.clone(),
             trust.clone(),
             installed,
+            rules.clone(),
         );
         let pusher = Pusher::new(
             pool.clone(),
@@ -146,14 +152,12 @@ impl Application {
     }
 }
 
-/// The embedded rule packs, or those in `dir` (`[node] rules_dir`), loaded once per process.
-pub fn load_rules(dir: Option<&std::path::Path>) -> anyhow::Result<&'static RuleBook> {
-    Ok(match dir {
-        Some(dir) => {
-            Box::leak(Box::new(RuleBook::from_dir(dir).with_context(|| {
-                format!("cannot load rule packs from {}", dir.display())
-            })?))
-        }
-        None => RuleBook::embedded().context("the embedded rule packs are broken")?,
-    })
+/// The rule book of an installation (`[node] rules_dir` or the embedded packs, with the packs
+/// received in `rule_pack` notices), for commands that run once.
+pub fn load_rules(node: &config::settings::NodeSection) -> anyhow::Result<&'static RuleBook> {
+    Ok(crate::rulebook::LiveRules::load(
+        node.rules_dir.as_deref(),
+        &crate::rulebook::installed_dir(&node.data_dir),
+    )?
+    .get())
 }

@@ -16,6 +16,7 @@ pub mod puller;
 pub mod pusher;
 pub mod queue;
 pub mod renew;
+pub mod rulebook;
 pub mod tls;
 pub mod trust;
 pub mod upstream;

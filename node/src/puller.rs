@@ -49,6 +49,8 @@ pub struct Puller {
     trust: Arc<crate::trust::LiveTrust>,
     /// Where CRLs from `trust` notices are installed (`<data_dir>/crls`).
     installed: std::path::PathBuf,
+    /// The rule book `rule_pack` notices are installed into.
+    rules: Arc<crate::rulebook::LiveRules>,
     sink: Arc<OnceLock<Arc<dyn NoticeSink>>>,
 }
 
@@ -66,12 +68,14 @@ impl Puller {
         unit: UnitId,
         trust: Arc<crate::trust::LiveTrust>,
         installed: std::path::PathBuf,
+        rules: Arc<crate::rulebook::LiveRules>,
     ) -> Self {
         Self {
             pool,
             unit,
             trust,
             installed,
+            rules,
             sink: Arc::new(OnceLock::new()),
         }
     }
@@ -149,7 +153,8 @@ impl Puller {
     /// Verifies, relays and stores one page, then moves the cursor past it.
     pub async fn take_page(&self, source: &str, page: NoticePage) -> anyhow::Result<PullReport> {
         let next = i64::try_from(page.next).context("the parent's cursor is out of range")?;
-        let (good, refused) = self.verify(page.notices.iter().cloned()).await;
+        let (good, mut refused) = self.verify(page.notices.iter().cloned()).await;
+        let good = self.apply_rules(good, &mut refused);
         let mut report = PullReport {
             refused: refused.len(),
             ..Default::default()
@@ -182,6 +187,33 @@ impl Puller {
         report.stored = stored;
         report.known = known;
         Ok(report)
+    }
+
+    /// Installs the rule packs of the page's `rule_pack` notices, in order; one whose book
+    /// would not load is refused (`invalid_rule_pack` with the reason, audited, not relayed
+    /// or stored) and nothing of it is installed.
+    fn apply_rules(
+        &self,
+        good: Vec<(Notice, VerifiedNotice)>,
+        refused: &mut Vec<(String, String)>,
+    ) -> Vec<(Notice, VerifiedNotice)> {
+        let mut kept = Vec::with_capacity(good.len());
+        for (n, v) in good {
+            if let schema::NoticeContent::RulePack(u) = &v.content {
+                if let Err(reason) = self.rules.install(&u.pack_files(), &u.holiday_files()) {
+                    tracing::warn!(notice = %n.body.notice_id, "rule pack refused: {reason}");
+                    let why: String = reason.chars().take(400).collect();
+                    refused.push((
+                        n.body.notice_id.to_string(),
+                        format!("invalid_rule_pack: {why}"),
+                    ));
+                    continue;
+                }
+                tracing::info!(notice = %n.body.notice_id, "rule pack installed");
+            }
+            kept.push((n, v));
+        }
+        kept
     }
 
     /// Installs the CRLs of the page's `trust` notices (newer ones only), before the page is

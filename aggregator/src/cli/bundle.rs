@@ -35,7 +35,9 @@ pub fn import_bundle(args: ImportBundleArgs) -> anyhow::Result<()> {
         .key_pkcs8()
         .ok_or_else(|| anyhow!("the aggregator's key must be PKCS#8 Ed25519"))?
         .to_vec();
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = std::sync::Arc::new(node::rulebook::LiveRules::fixed(node::app::load_rules(
+        &settings.node,
+    )?));
     let relay = crate::relay::Relay::open(&settings)?;
     let installed = node::trust::installed_dir(&settings.node.data_dir);
     let live = std::sync::Arc::new(tls.live_trust(&settings.tls, Some(&installed))?);

@@ -35,7 +35,7 @@ pub fn run(args: ConsolidateArgs) -> anyhow::Result<()> {
     node::tls::install_crypto_provider();
     let settings = AggregatorSettings::load(&args.config)?;
     let pool = store::open_settings(&settings)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let scope = &settings.unit.id;
     let mut conn = pool.get()?;
     let built = consolidation::build(&mut conn, rules, scope, args.period)?;

@@ -42,7 +42,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config)?;
     let pool = store::open_settings(&settings)?;
     let signer = TlsMaterial::load(&settings.tls)?.signer()?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let mut conn = pool.get()?;
     let spec = Spec {
         units: args.units,

@@ -173,7 +173,7 @@ pub fn run(cmd: InspectionCommand) -> anyhow::Result<()> {
         InspectionCommand::Record(a) => record(a),
         InspectionCommand::Import(a) => {
             let (settings, mut conn) = open(&a.config)?;
-            let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+            let rules = node::app::load_rules(&settings.node)?;
             let day = a.today.unwrap_or_else(today);
             let s =
                 inspection::import_csv(&mut conn, rules, &settings.unit.id, &a.csv, "cli", day)?;
@@ -282,7 +282,7 @@ pub fn run(cmd: InspectionCommand) -> anyhow::Result<()> {
 
 fn record(a: RecordArgs) -> anyhow::Result<()> {
     let (settings, mut conn) = open(&a.config)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let raw = RawInspection {
         unit: a.unit,
         decision_ref: a.decision,
@@ -311,7 +311,7 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
 
 fn scores(a: ScoresArgs) -> anyhow::Result<()> {
     let (settings, mut conn) = open(&a.config)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let model = inspection::risk_model(&settings.inspection)?;
     let day = a.today.unwrap_or_else(today);
     let list = inspection::scores(&mut conn, rules, &model, &settings.unit.id, day)?;

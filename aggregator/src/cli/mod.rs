@@ -14,6 +14,7 @@ pub mod init;
 pub mod inspection;
 pub mod plan;
 pub mod publish;
+pub mod publish_rules;
 pub mod registry;
 pub mod remind;
 pub mod request;

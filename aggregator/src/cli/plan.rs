@@ -69,7 +69,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config)?;
     let file = CampaignFile::load(&args.campaign)?;
     let model = inspection::risk_model(&settings.inspection)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let from = file
         .notices
         .from

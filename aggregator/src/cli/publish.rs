@@ -25,6 +25,39 @@ pub struct PublishCrlArgs {
     pub crls: Vec<PathBuf>,
 }
 
+/// Signs a notice of `kind` to this aggregator's whole subtree and stores it for the
+/// children's next pull, audited as `audit` (action, detail), in one transaction.
+pub fn publish_to_subtree(
+    settings: &AggregatorSettings,
+    signer: &schema::Signer,
+    kind: &str,
+    payload: serde_json::Value,
+    audit: (&str, &str),
+) -> anyhow::Result<Notice> {
+    let body = NoticeBody {
+        protocol: schema::Protocol::V1,
+        notice_id: NoticeId::random(),
+        issuer: settings.unit.id.clone(),
+        addressee: Addressee::Subtree {
+            root: settings.unit.id.clone(),
+        },
+        issued_at: node::web::layout::now_local(),
+        kind: NoticeKind::parse(kind).map_err(|e| anyhow!("{e}"))?,
+        payload,
+    };
+    let notice = Notice::sign(body, signer).map_err(|e| anyhow!("cannot sign: {e}"))?;
+    let pool = store::open_settings(settings)?;
+    let mut c = pool.get()?;
+    c.write_transaction(|c| -> anyhow::Result<()> {
+        notices::lock(c)?;
+        notices::insert_new(c, &notice)?;
+        let id = notice.body.notice_id.to_string();
+        node::db::audit::append(c, "cli", audit.0, &id, audit.1)?;
+        Ok(())
+    })?;
+    Ok(notice)
+}
+
 pub fn publish_crl(args: PublishCrlArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config.config)?;
     let mut ders = Vec::new();
@@ -39,33 +72,13 @@ pub fn publish_crl(args: PublishCrlArgs) -> anyhow::Result<()> {
         crls: BoundedVec::parse(ders.iter().map(|d| DerBase64::of(d)).collect())
             .map_err(|e| anyhow!("at most 64 CRLs in one notice: {e}"))?,
     };
-    let body = NoticeBody {
-        protocol: schema::Protocol::V1,
-        notice_id: NoticeId::random(),
-        issuer: settings.unit.id.clone(),
-        addressee: Addressee::Subtree {
-            root: settings.unit.id.clone(),
-        },
-        issued_at: node::web::layout::now_local(),
-        kind: NoticeKind::parse(NoticeKind::TRUST).expect("a kind"),
-        payload: serde_json::to_value(&update)?,
-    };
-    let notice = Notice::sign(body, &signer).map_err(|e| anyhow!("cannot sign: {e}"))?;
-    let pool = store::open_settings(&settings)?;
-    let mut c = pool.get()?;
-    c.write_transaction(|c| -> anyhow::Result<()> {
-        notices::lock(c)?;
-        notices::insert_new(c, &notice)?;
-        let id = notice.body.notice_id.to_string();
-        node::db::audit::append(
-            c,
-            "cli",
-            "trust_published",
-            &id,
-            &format!("{} CRLs", ders.len()),
-        )?;
-        Ok(())
-    })?;
+    let notice = publish_to_subtree(
+        &settings,
+        &signer,
+        NoticeKind::TRUST,
+        serde_json::to_value(&update)?,
+        ("trust_published", &format!("{} CRLs", ders.len())),
+    )?;
     let installed = node::trust::installed_dir(&settings.node.data_dir);
     let n = node::trust::install_crls(&installed, &ders).context("cannot install the CRLs here")?;
     println!(

@@ -46,7 +46,7 @@ pub fn run(args: RemindArgs) -> anyhow::Result<()> {
         .today
         .unwrap_or_else(|| chrono::Utc::now().with_timezone(&TIMEZONE).date_naive());
     let pool = store::open_settings(&settings)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let mut conn = pool.get().context("database")?;
     if args.retry_failed {
         let n = queue::requeue_failed(&mut conn, node::db::now())?;

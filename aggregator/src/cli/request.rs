@@ -147,7 +147,7 @@ fn asked(a: &IssueArgs) -> anyhow::Result<Asked> {
 
 fn issue(a: IssueArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&a.config.config)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let today = node::web::layout::today();
     let due = due_of(a.due, a.working_days, rules, today)?;
     let period = match &a.period {
@@ -284,7 +284,7 @@ fn notice_file(path: &std::path::Path) -> anyhow::Result<schema::NoticeFile> {
 
 fn directive(a: DirectiveArgs) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&a.config.config)?;
-    let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+    let rules = node::app::load_rules(&settings.node)?;
     let today = node::web::layout::today();
     let due = due_of(a.due, a.working_days, rules, today)?;
     let files = a

@@ -58,7 +58,7 @@ pub struct Ingest {
     /// Per-client rate limit.
     pub limiter: limit::RateLimiter,
     /// The rule packs reports are checked against.
-    pub rules: &'static config::rules::RuleBook,
+    pub rules: Arc<node::rulebook::LiveRules>,
     /// Group commit of verified submissions.
     pub batch: batch::Batcher,
     /// The registry's answers to "is this unit under us during this period?".
@@ -75,7 +75,7 @@ impl Ingest {
         trust: Arc<node::trust::LiveTrust>,
         pool: DbPool,
         relay: Option<crate::relay::Relay>,
-        rules: &'static config::rules::RuleBook,
+        rules: Arc<node::rulebook::LiveRules>,
     ) -> Self {
         Self {
             unit: settings.unit.id.clone(),

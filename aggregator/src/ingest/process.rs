@@ -238,12 +238,16 @@ impl Ingest {
             e.iter().for_each(|x| out.push(x.clone().under(prefix)));
             IngestError::InvalidReport(out)
         };
-        let pack = self.rules.pack_for(env.body.period.end()).map_err(|e| {
-            under(
-                schema::FieldError::new("", e.to_string()).into(),
-                "body.period",
-            )
-        })?;
+        let pack = self
+            .rules
+            .get()
+            .pack_for(env.body.period.end())
+            .map_err(|e| {
+                under(
+                    schema::FieldError::new("", e.to_string()).into(),
+                    "body.period",
+                )
+            })?;
         pack.validate_payload(&env.body.payload)
             .map_err(|e| under(e, "body.payload.content"))
     }

@@ -253,7 +253,7 @@ fn daily(
 pub async fn run_schedule(
     settings: AggregatorSettings,
     pool: crate::store::DbPool,
-    rules: &'static RuleBook,
+    rules: std::sync::Arc<node::rulebook::LiveRules>,
     relay: Option<crate::relay::Relay>,
     mail_wake: std::sync::Arc<tokio::sync::Notify>,
     shutdown: impl std::future::Future<Output = ()>,
@@ -301,14 +301,15 @@ pub async fn run_schedule(
             _ = mail_wake.notified() => continue,
             _ = tokio::time::sleep((wake - start).to_std().unwrap_or_default()) => {}
         }
-        let (pool, settings, relay) = (pool.clone(), settings.clone(), relay.clone());
+        let (pool, settings, relay, rules) =
+            (pool.clone(), settings.clone(), relay.clone(), rules.clone());
         let done = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             if scheduled {
                 daily(
                     &mut conn,
                     &settings,
-                    rules,
+                    rules.get(),
                     relay.as_ref(),
                     wake.date_naive(),
                 )

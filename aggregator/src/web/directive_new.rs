@@ -127,7 +127,7 @@ fn parse(
         title,
         summary,
         disseminate: get(form, "disseminate") == "1",
-        due: requests::due_in_working_days(own.rules, today, days),
+        due: requests::due_in_working_days(own.rules.get(), today, days),
         files: BoundedVec::parse(described).map_err(|_| "tối đa 5 tệp.")?,
     };
     directive.validate(today).map_err(|e| e.to_string())?;

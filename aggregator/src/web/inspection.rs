@@ -112,7 +112,7 @@ async fn risk(
             .ok_or_else(|| WebError::BadRequest(format!("Ngày «{s}» không hợp lệ.")))?,
     };
     let model = inspection::risk_model(&ui.inspection).map_err(WebError::Internal)?;
-    let (rules, scope) = (own.rules, ui.unit.clone());
+    let (rules, scope) = (own.rules.get(), ui.unit.clone());
     let list = db(&ui, move |c| {
         inspection::scores(c, rules, &model, &scope, as_of)
     })

@@ -121,7 +121,9 @@ fn parse(form: &[(String, String)], own: &Node) -> Result<(String, Request), Str
     }
     .ok_or("nội dung cần gửi không hợp lệ.")?;
     let due = match (get(form, "due"), get(form, "working_days").parse::<i32>()) {
-        ("", Ok(n)) if (1..=250).contains(&n) => requests::due_in_working_days(own.rules, today, n),
+        ("", Ok(n)) if (1..=250).contains(&n) => {
+            requests::due_in_working_days(own.rules.get(), today, n)
+        }
         (d, _) if !d.is_empty() => {
             node::forms::parse_date(d).ok_or("hạn không hợp lệ: ghi ngày/tháng/năm.")?
         }

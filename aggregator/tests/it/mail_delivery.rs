@@ -90,7 +90,9 @@ fn the_service_resumes_the_queue_when_it_starts() {
     let smtp = Smtp::start(fed.dir.path(), port, Security::Plain);
     // The reminder schedule of a (re)started service, on the same store.
     let settings = AggregatorSettings::load(&agg.config).unwrap();
-    let rules = config::rules::RuleBook::embedded().unwrap();
+    let rules = std::sync::Arc::new(node::rulebook::LiveRules::fixed(
+        config::rules::RuleBook::embedded().unwrap(),
+    ));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let rt = runtime();
     let task = rt.spawn(aggregator::reminders::run_schedule(

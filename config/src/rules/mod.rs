@@ -21,9 +21,10 @@ mod calendar;
 mod check;
 mod pack;
 mod payload;
+mod sources;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -37,6 +38,7 @@ pub use pack::{
     DeadlineSpec, Form, IndicatorSpec, ItemKind, ItemSpec, MonthDay, PeriodSpec, Reminders,
     RulePack, SectionSpec, ViolationEntry,
 };
+pub use sources::{is_rule_file_name, RuleSources};
 
 /// Rule packs or the calendar could not be loaded, or a lookup has no answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,61 +146,16 @@ impl RuleBook {
     /// The packs and calendar built into the binary, parsed once.
     pub fn embedded() -> Result<&'static RuleBook, RuleError> {
         static BOOK: OnceLock<Result<RuleBook, RuleError>> = OnceLock::new();
-        BOOK.get_or_init(|| {
-            let packs: Vec<(String, String)> = EMBEDDED_PACKS
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect();
-            let holidays: Vec<(String, String)> = EMBEDDED_HOLIDAYS
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect();
-            Self::from_sources(&packs, ("calendar.toml", EMBEDDED_CALENDAR), &holidays)
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+        BOOK.get_or_init(|| RuleSources::embedded().build())
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Loads a directory laid out like `config/rules/`: every `*.toml` at the top except
     /// `calendar.toml` is a pack; `calendar.toml` is the working week; `holidays/*.toml` are
     /// the years' holidays. The directory must be complete (it replaces the embedded set).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<RuleBook, RuleError> {
-        let dir = dir.as_ref();
-        let read = |p: &Path| {
-            std::fs::read_to_string(p).map_err(|e| RuleError::File {
-                file: p.display().to_string(),
-                message: format!("cannot read it ({e}); check the rules directory"),
-            })
-        };
-        let list = |d: &Path| -> Result<Vec<PathBuf>, RuleError> {
-            let entries = std::fs::read_dir(d).map_err(|e| RuleError::File {
-                file: d.display().to_string(),
-                message: format!("cannot list the directory ({e}); check rules_dir"),
-            })?;
-            let mut v: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            v.sort();
-            Ok(v)
-        };
-        let calendar_path = dir.join("calendar.toml");
-        let mut packs = Vec::new();
-        for p in list(dir)? {
-            if p != calendar_path {
-                packs.push((p.display().to_string(), read(&p)?));
-            }
-        }
-        let mut holidays = Vec::new();
-        for p in list(&dir.join("holidays"))? {
-            holidays.push((p.display().to_string(), read(&p)?));
-        }
-        let calendar = read(&calendar_path)?;
-        Self::from_sources(
-            &packs,
-            (&calendar_path.display().to_string(), &calendar),
-            &holidays,
-        )
+        RuleSources::from_dir(dir.as_ref())?.build()
     }
 
     /// Builds a book from file texts: packs and holiday files as (name, text), the calendar

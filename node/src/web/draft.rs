@@ -264,7 +264,7 @@ pub async fn approve(
         }
     };
     let now = now_local();
-    let parsed = match forms::parse(kind, &raw, node.rules, now) {
+    let parsed = match forms::parse(kind, &raw, node.rules.get(), now) {
         Ok(p) => p,
         Err(errors) => return Ok(invalid(&node, &viewer, &id, &raw, &errors, &stored)),
     };

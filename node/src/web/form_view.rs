@@ -79,7 +79,7 @@ pub fn render(node: &Node, viewer: &Viewer, page: &FormPage<'_>, notice: Option<
         raw: page.raw,
         errors: page.errors,
     };
-    let rules = node.rules;
+    let rules = node.rules.get();
     let pack = forms::period_of(page.raw)
         .and_then(|p| forms::pack_for(rules, p))
         .or_else(|| rules.pack_for(today()).ok());

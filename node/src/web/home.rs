@@ -46,7 +46,7 @@ struct Obligation {
 type Reviews = std::collections::HashMap<String, crate::db::notices::NoticeRow>;
 
 fn due(node: &Node, kind: ReportKind, period: ReportingPeriod) -> Due {
-    let Ok(pack) = node.rules.pack_for(period.end()) else {
+    let Ok(pack) = node.rules.get().pack_for(period.end()) else {
         return Due::Unset;
     };
     let form = pack.form(kind);
@@ -172,9 +172,16 @@ pub async fn home(viewer: Viewer, node: web::Data<Node>, q: web::Query<NoticeQue
                 .collect(),
         })
         .collect();
-    let pack = node.rules.pack_for(annual.end()).ok();
+    let pack = node.rules.get().pack_for(annual.end()).ok();
+    let upcoming = node.rules.upcoming(today);
     let content = html! {
         @if let Some(w) = node.trust.status().warning_vi() { p.error { (w) } }
+        @for p in &upcoming {
+            div.notice role="status" {
+                p { b { "Quy định mới sắp có hiệu lực: " } (p.title) }
+                p { "Áp dụng từ ngày " b { (fmt_date(p.valid_from)) } ": các kỳ báo cáo từ ngày đó                      dùng biểu mẫu và hạn gửi theo quy định này; báo cáo các kỳ trước vẫn theo                      quy định cũ." }
+            }
+        }
         (reviews::returned_section(&returned, &viewer.csrf))
         h1 { "Nhiệm vụ báo cáo của đơn vị" }
         p {

@@ -160,7 +160,7 @@ pub async fn print(viewer: Viewer, node: web::Data<Node>, id: web::Path<String>)
         ))
     })?;
     let b = &env.body;
-    let pack = node.rules.pack_for(b.period.end()).ok();
+    let pack = node.rules.get().pack_for(b.period.end()).ok();
     let form = form_of(pack, b.kind());
     let unit_name = node.settings.unit.name.as_str();
     let (org, place_part) = split_name(unit_name);

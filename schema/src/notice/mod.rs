@@ -17,6 +17,7 @@ mod addressee;
 mod directive;
 mod request;
 mod review;
+mod rules;
 mod trust;
 
 use std::borrow::Cow;
@@ -32,6 +33,7 @@ pub use addressee::{Addressee, MAX_ADDRESSEES};
 pub use directive::{Directive, NoticeFile, MAX_DIRECTIVE_FILES_BYTES};
 pub use request::{Asked, DocumentType, Request};
 pub use review::{Review, Verdict, MAX_REASON};
+pub use rules::{RuleFile, RulePackUpdate, MAX_RULE_FILE_BYTES};
 pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
 
 use crate::canonical::to_canonical;
@@ -47,7 +49,7 @@ pub const MAX_NOTICE_BYTES: usize = 8 * 1024 * 1024;
 /// A notice's id: a lowercase UUID, like a report id.
 pub type NoticeId = ReportId;
 
-/// The kind of a notice: `review` today; `request`, `directive`, `trust`, `rule_pack` later.
+/// The kind of a notice: `review`, `request`, `directive`, `trust`, `rule_pack`.
 /// Any lowercase `[a-z][a-z_]{0,31}` is accepted on the wire, so new kinds need no new
 /// protocol version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,6 +61,7 @@ impl NoticeKind {
     pub const TRUST: &'static str = "trust";
     pub const REQUEST: &'static str = "request";
     pub const DIRECTIVE: &'static str = "directive";
+    pub const RULE_PACK: &'static str = "rule_pack";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let ok = (1..=32).contains(&raw.len())
@@ -110,7 +113,7 @@ impl JsonSchema for NoticeKind {
         json_schema!({
             "type": "string",
             "pattern": "^[a-z][a-z_]{0,31}$",
-            "description": "review, trust, request, directive; rule_pack is reserved"
+            "description": "review, trust, request, directive, rule_pack"
         })
     }
 }
@@ -141,6 +144,8 @@ pub enum NoticeContent {
     Request(Request),
     /// A document to acknowledge (and disseminate) by a date.
     Directive(Directive),
+    /// Rule packs and holidays from the nation, to check and install.
+    RulePack(RulePackUpdate),
     /// A kind this version does not know: stored and relayed, not applied.
     Unknown(NoticeKind),
 }
@@ -167,6 +172,18 @@ impl NoticeBody {
         if self.kind.as_str() == NoticeKind::TRUST {
             let t: TrustUpdate = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
             return Ok(NoticeContent::Trust(t));
+        }
+        if self.kind.as_str() == NoticeKind::RULE_PACK {
+            if self.issuer.tier() != crate::Tier::National {
+                return Err(FieldError::new(
+                    "body.issuer",
+                    "rule packs are issued by the nation (VN) only",
+                )
+                .into());
+            }
+            let u: RulePackUpdate = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;
+            u.validate()?;
+            return Ok(NoticeContent::RulePack(u));
         }
         if self.kind.as_str() == NoticeKind::DIRECTIVE {
             let d: Directive = crate::decode(&bytes).map_err(|e| e.under("body.payload"))?;

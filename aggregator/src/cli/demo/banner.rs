@@ -86,6 +86,12 @@ pub fn render(
              --config {}",
             p.config.display()
         ));
+        out.push(format!(
+            "  5. Đơn vị mới: tạo mã đăng ký ở Chứng thư số (/chung-thu), rồi tại đơn vị / a new \
+             unit: create a code on /chung-thu, then on its machine:\n       \
+             bmnn-node init --config node.toml --enrol https://127.0.0.1:{} --code … --root-sha256 …",
+            site.port_base + super::setup::ENROL_OFFSET
+        ));
     }
     out.push(String::new());
     out.push("Dừng / stop: Ctrl-C".to_string());

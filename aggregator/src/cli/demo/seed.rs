@@ -56,7 +56,7 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
     conn.write_transaction(|c| store::units::insert_missing(c, &agencies))?;
     conn.write_transaction(|c| contacts(c, scope))?;
     if scope != &UnitId::national() {
-        let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+        let rules = node::app::load_rules(&settings.node)?;
         if store::received::count(&mut conn)? == 0 {
             let signer = TlsMaterial::load(&settings.tls)?.signer()?;
             let pack = rules.pack_for(ReportingPeriod::Annual(LAST_YEAR).end())?;
@@ -105,7 +105,7 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
         }
     }
     if scope == &UnitId::national() && store::requests::all(&mut conn)?.is_empty() {
-        let rules = node::app::load_rules(settings.node.rules_dir.as_deref())?;
+        let rules = node::app::load_rules(&settings.node)?;
         super::inflight::directive(&mut conn, &settings, rules)?;
     }
     std::fs::write(&marker, "seeded\n").context("cannot write the seed marker")?;

@@ -14,7 +14,8 @@
 //! ```
 //!
 //! Ports from `--port-base` B: the nation's ingest B and web UI B+1, Đồng Nai's B+2 and B+3,
-//! Hà Tĩnh's B+4 and B+5, the nodes' web UIs B+6 … B+12 in the order of [`NODES`].
+//! Hà Tĩnh's B+4 and B+5, the nodes' web UIs B+6 … B+12 in the order of [`NODES`], Đồng Nai's
+//! enrolment listener B+13.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -42,7 +43,9 @@ pub const NODES: [(&str, Option<&str>); 7] = [
 ];
 
 /// Ports used from `--port-base`: three aggregators × 2, then the nodes.
-pub const PORTS: u16 = 6 + NODES.len() as u16;
+pub const PORTS: u16 = 7 + NODES.len() as u16;
+/// Đồng Nai's enrolment listener (one-time codes), after the nodes' ports.
+pub const ENROL_OFFSET: u16 = 6 + NODES.len() as u16;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -75,6 +78,8 @@ pub struct NodeSite {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub dir: PathBuf,
+    /// `--port-base`.
+    pub port_base: u16,
     /// The nation first, then the provinces in the order of [`PROVINCES`].
     pub aggregators: Vec<AggSite>,
     pub nodes: Vec<NodeSite>,
@@ -143,9 +148,11 @@ pub fn prepare(dir: &Path, port_base: u16) -> anyhow::Result<Site> {
         let port = port_base + 2 * i as u16;
         let config = dir.join(format!("aggregator-{id}.toml"));
         let parent = (i > 0).then_some(port_base);
+        // Đồng Nai enrols new units with one-time codes (page "Chứng thư số").
+        let enrol = (id.as_str() == "75").then_some(port_base + ENROL_OFFSET);
         write(
             &config,
-            &toml::aggregator(id, &area, &req.default_name(), port, parent),
+            &toml::aggregator(id, &area, &req.default_name(), (port, enrol), parent),
         )?;
         aggregators.push(AggSite {
             unit: id.clone(),
@@ -201,6 +208,7 @@ pub fn prepare(dir: &Path, port_base: u16) -> anyhow::Result<Site> {
     }
     Ok(Site {
         dir: dir.to_path_buf(),
+        port_base,
         aggregators,
         nodes,
     })

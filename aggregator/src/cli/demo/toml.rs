@@ -15,8 +15,15 @@ fn q(s: &str) -> String {
 }
 
 /// The aggregator of `unit` (`area` is "Tỉnh Đồng Nai" or "Toàn quốc"), its ingest at `port`
-/// and its web UI at `port + 1`, relaying to the nation's ingest at `parent` if given.
-pub fn aggregator(unit: &UnitId, area: &str, leaf: &str, port: u16, parent: Option<u16>) -> String {
+/// and its web UI at `port + 1`, enrolling units with codes at `enrol` if given (its CA in
+/// `pki/<unit>`), relaying to the nation's ingest at `parent` if given.
+pub fn aggregator(
+    unit: &UnitId,
+    area: &str,
+    leaf: &str,
+    (port, enrol): (u16, Option<u16>),
+    parent: Option<u16>,
+) -> String {
     let name = match parent {
         Some(_) => format!(
             "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước {}",
@@ -41,6 +48,12 @@ max_backoff_secs = 30
         ),
         None => String::new(),
     };
+    let enrolment = match enrol {
+        Some(e) => format!(
+            "\n# Units without a certificate enrol here with a one-time code (page \"Chứng thư số\").\n[enrolment]\nlisten = \"127.0.0.1:{e}\"\nca = \"pki/{unit}\"\n"
+        ),
+        None => String::new(),
+    };
     format!(
         r#"{GENERATED}
 [unit]
@@ -60,7 +73,7 @@ crl = "pki/crls"
 {upstream}
 [server]
 listen = "127.0.0.1:{port}"
-"#,
+{enrolment}"#,
         id = q(unit.as_str()),
         name = q(&name),
         data = q(&format!("aggregator-{unit}/data")),
@@ -122,15 +135,27 @@ mod tests {
     fn strings_are_quoted_and_provinces_relay_to_the_nation() {
         assert_eq!(q("a \"b\""), r#""a \"b\"""#);
         let u = UnitId::parse("75").unwrap();
-        let t = aggregator(&u, "Tỉnh Đồng Nai", "aggregator-75", 8442, Some(8440));
+        let t = aggregator(
+            &u,
+            "Tỉnh Đồng Nai",
+            "aggregator-75",
+            (8442, Some(8453)),
+            Some(8440),
+        );
         assert!(t.contains("https://127.0.0.1:8440/") && t.contains("tỉnh Đồng Nai"));
+        let parsed: toml::Table = toml::from_str(&t).unwrap();
+        assert_eq!(
+            parsed["enrolment"]["listen"].as_str(),
+            Some("127.0.0.1:8453")
+        );
+        assert_eq!(parsed["enrolment"]["ca"].as_str(), Some("pki/75"));
         let vn = aggregator(
             &UnitId::national(),
             "Toàn quốc",
             "aggregator-VN",
-            8440,
+            (8440, None),
             None,
         );
-        assert!(!vn.contains("[[upstream]]"));
+        assert!(!vn.contains("[[upstream]]") && !vn.contains("[enrolment]"));
     }
 }

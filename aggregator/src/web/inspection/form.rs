@@ -112,7 +112,7 @@ pub async fn submit(
     require_recorder(&viewer)?;
     let raw = raw_from(&form);
     let (rules, scope, actor, today) = (
-        own.rules,
+        own.rules.get(),
         ui.unit.clone(),
         viewer.actor().to_string(),
         layout::today(),

@@ -9,6 +9,7 @@ mod refusals;
 mod request_tiers;
 pub mod requests;
 mod review;
+mod rule_packs;
 pub mod tiers;
 
 use aggregator::store::notices;
