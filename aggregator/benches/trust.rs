@@ -246,7 +246,7 @@ fn main() {
     }
     for (n, size, write, reload) in crl_rows {
         println!(
-            "| {} | {n} | {:.1} KiB | {:.0} ms | {:.1} ms |",
+            "| {} | {n} | {:.1} KiB | {:.0} ms | {:.2} ms |",
             if n == 1 { "baseline" } else { "large" },
             size as f64 / 1024.0,
             write.as_secs_f64() * 1000.0,
