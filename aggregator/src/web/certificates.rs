@@ -91,8 +91,9 @@ fn body(all: &[InventoryRow], shown: &[&InventoryRow], q: &str) -> Markup {
             } }
         }
         form method="get" action=(CERTIFICATES) {
-            label for="q" { "Tìm theo tên hoặc mã đơn vị" }
-            input #q name="q" value=(q) size="40";
+            label for="q" { "Tìm theo tên hoặc mã đơn vị: " }
+            input #q type="text" name="q" value=(q) size="40";
+            " "
             button type="submit" { "Lọc" }
             " "
             a href={(CERTIFICATES) "?dang=csv"} { "Tải toàn bộ (CSV)" }

@@ -40,13 +40,19 @@ fn form(viewer: &Viewer, ui: &Ui, error: Option<&str>) -> Markup {
         @if let Some(e) = error { div.alert role="alert" { p { b { "Chưa tạo được mã: " } (e) } } }
         form method="post" action=(CODES) {
             (csrf_field(&viewer.csrf))
-            label for="to" { "Cấp mã cho" }
-            select #to name="to" {
-                @for (v, l) in scopes(ui.unit.as_str()) { option value=(v) { (l) } }
+            div.field {
+                label for="to" { "Cấp mã cho" } br;
+                select #to name="to" {
+                    @for (v, l) in scopes(ui.unit.as_str()) { option value=(v) { (l) } }
+                }
             }
-            label for="units" { "hoặc các đơn vị (mã đơn vị, cách nhau bởi dấu phẩy)" }
-            input #units name="units" size="60" placeholder="75.26041, 75.26044";
-            label { input type="checkbox" name="missing" value="1" checked; " Chỉ đơn vị chưa có chứng thư còn hiệu lực" }
+            div.field {
+                label for="units" { "hoặc các đơn vị (mã đơn vị, cách nhau bởi dấu phẩy)" } br;
+                input #units type="text" name="units" size="60" placeholder="75.26017, 75.25195";
+            }
+            div.field {
+                label { input type="checkbox" name="missing" value="1" checked; " Chỉ đơn vị chưa có chứng thư còn hiệu lực" }
+            }
             div.actions {
                 button.primary type="submit" name="dang" value="html" { "Tạo mã" }
                 " "
@@ -63,6 +69,7 @@ fn created(e: &crate::enrol::Enrolment, made: &[(NewCode, String)]) -> Markup {
         div.notice role="status" {
             p { b { "Đã tạo " (made.len()) " mã đăng ký." } " Mã chỉ hiện lần này." }
             p { "Địa chỉ đăng ký: " code { (e.url) } br; "Vân tay chứng thư gốc (SHA-256): " code { (e.root_fingerprint) } }
+            p.hint { "Tại máy của đơn vị, chạy: " code { "bmnn-node init --config node.toml --enrol " (e.url) " --code <mã> --root-sha256 " (e.root_fingerprint) } }
         }
         table {
             thead { tr { th { "Đơn vị" } th { "Mã đăng ký" } th { "Hạn dùng" } } }

@@ -285,3 +285,108 @@ fn a_node_renews_its_short_lived_certificate_and_keeps_submitting_past_its_expir
     let _ = stop_tx.send(());
     rt.block_on(renewal).unwrap();
 }
+
+/// A page of the committee's UI as `c` sees it.
+fn page(rt: &tokio::runtime::Runtime, c: &reqwest::Client, url: &str) -> (u16, String) {
+    rt.block_on(async {
+        let r = c.get(url).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    })
+}
+
+fn csrf(html: &str) -> String {
+    let start = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn the_committee_creates_lists_and_revokes_codes_and_reads_the_inventory_by_name() {
+    use node::db::users::Role;
+    const PASSWORD: &str = "Mật-khẩu-đủ-dài-2026";
+    let fed = Federation::new();
+    let agg = enrolling_province(&fed, "730d", false);
+    fed.node("75.26041", agg.port);
+    agg.add_user("lanhdao", Role::Head, PASSWORD);
+    agg.add_user("canbo", Role::Officer, PASSWORD);
+    let rt = runtime();
+    let base = agg.ui();
+    let officer = rt.block_on(crate::support::browser::logged_in(&base, "canbo", PASSWORD));
+    assert_eq!(page(&rt, &officer, &format!("{base}/chung-thu")).0, 403);
+    let head = rt.block_on(crate::support::browser::logged_in(
+        &base, "lanhdao", PASSWORD,
+    ));
+
+    // The inventory names the commune, and finds it typed without diacritics.
+    let (status, inv) = page(&rt, &head, &format!("{base}/chung-thu?q=tran+bien"));
+    assert_eq!(status, 200, "{inv}");
+    assert!(
+        inv.contains("Phường Trấn Biên") && inv.contains("Còn hiệu lực"),
+        "{inv}"
+    );
+    let (_, csv) = page(&rt, &head, &format!("{base}/chung-thu?dang=csv"));
+    assert!(
+        csv.starts_with('\u{feff}')
+            && csv.contains("Tên đơn vị")
+            && csv.contains("Phường Trấn Biên")
+    );
+
+    // Codes for two units, shown once; the list has them unused; one revoked.
+    let (_, form) = page(&rt, &head, &format!("{base}/chung-thu/ma-dang-ky"));
+    let created = rt.block_on(async {
+        let r = head
+            .post(format!("{base}/chung-thu/ma-dang-ky"))
+            .form(&[
+                ("_csrf", csrf(&form).as_str()),
+                ("units", "75.26017, 75.25195"),
+                ("dang", "html"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.text().await.unwrap()
+    });
+    assert!(
+        created.contains("Đã tạo 2 mã đăng ký") && created.contains("Phường Tam Hiệp"),
+        "{created}"
+    );
+    assert!(created.contains("Chưa dùng"));
+    let revoke = created.find("/thu-hoi").expect("a revoke button");
+    let action_start = created[..revoke].rfind("action=\"").unwrap() + 8;
+    let action = &created[action_start..revoke + "/thu-hoi".len()];
+    let r = rt.block_on(async {
+        head.post(format!("{base}{action}"))
+            .form(&[("_csrf", csrf(&created).as_str())])
+            .send()
+            .await
+            .unwrap()
+    });
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, list) = page(&rt, &head, &format!("{base}/chung-thu/ma-dang-ky"));
+    assert!(
+        list.contains("Đã thu hồi") && list.contains("Chưa dùng"),
+        "{list}"
+    );
+
+    // Units that hold a valid certificate get no code unless asked for.
+    let (_, form) = page(&rt, &head, &format!("{base}/chung-thu/ma-dang-ky"));
+    let refused = rt.block_on(async {
+        let r = head
+            .post(format!("{base}/chung-thu/ma-dang-ky"))
+            .form(&[
+                ("_csrf", csrf(&form).as_str()),
+                ("units", "75.26041"),
+                ("missing", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    });
+    assert_eq!(refused.0, 422, "{}", refused.1);
+    assert!(
+        refused.1.contains("không có đơn vị nào cần mã"),
+        "{}",
+        refused.1
+    );
+}

@@ -27,9 +27,11 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite"
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
-/// Set on every SQLite connection: WAL, fsync on commit, foreign keys, 10 s busy wait.
-pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// Set on every SQLite connection: a 10 s busy wait (first: switching to WAL needs a lock, and
+/// without the wait a connection opened while another process writes failed at once with
+/// "database is locked"), WAL, fsync on commit, foreign keys.
+pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 #[derive(Debug)]
 struct Pragmas;
