@@ -50,9 +50,26 @@ struct Figures {
     on_time: Vec<(String, f64)>,
     /// (unit name, risk score), highest first.
     risk: Vec<(String, f64)>,
+    /// The year of `on_time`: the last one whose deadline has come.
+    on_time_year: i32,
+    /// Unit id → name in the registry today.
+    names: BTreeMap<String, String>,
 }
 
-pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
+fn on_time_title(year: i32, last: i32) -> String {
+    if year == last {
+        format!("Tỉ lệ nộp đúng hạn báo cáo năm {year}")
+    } else {
+        format!("Tỉ lệ nộp đúng hạn báo cáo năm {year} (năm {last} chưa đến hạn)")
+    }
+}
+
+pub async fn dashboard(
+    viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<node::app::Node>,
+    q: web::Query<Query>,
+) -> WebResult {
     let last = q
         .den
         .unwrap_or_else(|| ReportingPeriod::annual_containing(layout::today()).end_year());
@@ -89,16 +106,23 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
     };
     let (scope, name, a) = (ui.unit.clone(), ui.unit_name.clone(), area.clone());
     let model = crate::inspection::risk_model(&ui.inspection).map_err(WebError::Internal)?;
+    // The configured rule book (with received packs), not the one built into the binary.
+    let rules = own.rules.get();
     let f = db(&ui, move |c| {
-        let mut f = figures(c, &scope, &name, &a, first..=last, only, tier)?;
-        let rules = config::rules::RuleBook::embedded()?;
+        let mut f = figures(c, rules, (&scope, &name), &a, first..=last, only, tier)?;
         let mut scores = crate::inspection::scores(c, rules, &model, &a, layout::today())?;
         scores.retain(|s| tier.is_none_or(|t| s.unit.tier() == t));
         scores.sort_by(|x, y| y.score.total.total_cmp(&x.score.total));
-        f.risk = scores
+        scores.retain(|s| s.score.total > 0.0);
+        scores.truncate(10);
+        let named: Vec<(String, String)> = scores
+            .iter()
+            .map(|s| (s.name.clone(), super::names::province_of(&s.unit, &f.names)))
+            .collect();
+        f.risk = super::names::with_province_where_ambiguous(&named)
             .into_iter()
-            .filter(|s| s.score.total > 0.0)
-            .map(|s| (s.name, s.score.total))
+            .zip(&scores)
+            .map(|(n, s)| (n, s.score.total))
             .collect();
         Ok(f)
     })
@@ -136,8 +160,8 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
                     .collect()
             })
             .collect(),
-        rows,
-        columns: cols.iter().map(|k| k.code().to_string()).collect(),
+        rows: super::names::people_names(&rows, &f.names),
+        columns: cols.iter().map(|k| k.label_vi().to_string()).collect(),
     };
     let png = |r: Result<Vec<u8>, String>| -> Result<String, WebError> {
         let bytes = r.map_err(|e| WebError::Internal(anyhow::anyhow!("chart: {e}")))?;
@@ -167,10 +191,10 @@ pub async fn dashboard(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) 
             h,
         ))?,
         png(charts::on_time_rate_png(
-            &format!("Tỉ lệ nộp đúng hạn báo cáo năm {last}"),
+            &on_time_title(f.on_time_year, last),
             &f.on_time,
             w,
-            h,
+            (160 + 26 * f.on_time.len().min(charts::MAX_BARS) as u32).max(h),
         ))?,
         png(charts::top_risk_png(
             "10 đơn vị có điểm rủi ro cao nhất",
@@ -248,14 +272,20 @@ fn page(
 /// Reads incidents, inspection results and the annual report's timeliness under `area`.
 fn figures(
     c: &mut AnyConn,
-    scope: &UnitId,
-    scope_name: &str,
+    rules: &config::rules::RuleBook,
+    (scope, scope_name): (&UnitId, &str),
     area: &UnitId,
     years: std::ops::RangeInclusive<i32>,
     only: Option<ViolationKind>,
     tier: Option<Tier>,
 ) -> anyhow::Result<Figures> {
     let mut f = Figures::default();
+    let today = layout::today();
+    f.names = crate::store::units::all(c)?
+        .into_iter()
+        .filter(|u| u.holds_on(today))
+        .map(|u| (u.id, u.name))
+        .collect();
     let child_of = |u: &UnitId| -> String {
         let mut cur = u.clone();
         while let Some(p) = cur.parent() {
@@ -316,7 +346,6 @@ fn figures(
             *f.violations.entry(y).or_default().entry(k).or_default() += n;
         }
     }
-    let rules = config::rules::RuleBook::embedded()?;
     let last = *years.end();
     let inputs = crate::tracking::load(
         c,
@@ -324,22 +353,33 @@ fn figures(
         scope,
         scope_name,
         &[ReportKind::AnnualReport],
-        last..=last,
+        (last - 1)..=last,
     )?;
     let now = chrono::Utc::now()
         .with_timezone(&config::settings::TIMEZONE)
         .fixed_offset();
     let matrix = StatusMatrix::compute(&inputs.tree, &inputs.dues, &inputs.receipts, rules, now)?;
-    let table = matrix.summary(&RateQuery {
-        area: area.clone(),
-        kind: Some(ReportKind::AnnualReport),
-        period: Some(ReportingPeriod::Annual(last)),
-        breakdown: tier.map_or(Breakdown::Children, Breakdown::Tier),
-    })?;
+    let table_for = |year: i32| {
+        matrix.summary(&RateQuery {
+            area: area.clone(),
+            kind: Some(ReportKind::AnnualReport),
+            period: Some(ReportingPeriod::Annual(year)),
+            breakdown: tier.map_or(Breakdown::Children, Breakdown::Tier),
+        })
+    };
+    // A year whose deadline has not come is not a 0 % year: show the last year that is due.
+    let (mut year, mut table) = (last, table_for(last)?);
+    if table.total.expected == table.total.not_yet_due && last > *years.start() {
+        (year, table) = (last - 1, table_for(last - 1)?);
+    }
+    f.on_time_year = year;
     f.on_time = table
         .rows
         .iter()
-        .filter_map(|r| r.on_time_rate().map(|v| (r.name.clone(), v / 100.0)))
+        .filter_map(|r| {
+            let due = r.expected.saturating_sub(r.not_yet_due);
+            (due > 0).then(|| (r.name.clone(), r.on_time.min(due) as f64 / due as f64))
+        })
         .collect();
     Ok(f)
 }

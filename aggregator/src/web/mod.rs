@@ -32,6 +32,7 @@ mod directive_new;
 mod enrol_codes;
 mod inbox;
 mod inspection;
+pub mod names;
 mod rates_page;
 mod registry_page;
 mod report;

@@ -129,9 +129,9 @@ fn rate_colour(v: f64) -> RGBColor {
 fn rate_spec<'a>(title: &'a str, rates: &[(String, f64)]) -> Spec<'a> {
     Spec {
         title,
-        rows: rates
-            .iter()
-            .map(|(n, r)| (n.clone(), r.clamp(0.0, 1.0)))
+        rows: super::lowest_with_rest(rates)
+            .into_iter()
+            .map(|(n, r)| (n, r.clamp(0.0, 1.0)))
             .collect(),
         max: 1.0,
         ticks: vec![0.0, 0.25, 0.5, 0.75, 1.0],
@@ -143,7 +143,8 @@ fn rate_spec<'a>(title: &'a str, rates: &[(String, f64)]) -> Spec<'a> {
 }
 
 /// On-time reporting rate per province (`(name, rate in 0..=1)`, in the order given): green
-/// from 90 %, amber from 50 %, red below.
+/// from 90 %, amber from 50 %, red below. Beyond [`super::MAX_BARS`] rows, the lowest rates by
+/// name and one bar for the rest (`super::lowest_with_rest`).
 pub fn on_time_rate_png(
     title: &str,
     rates: &[(String, f64)],

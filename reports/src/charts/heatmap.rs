@@ -156,10 +156,12 @@ pub fn heatmap_png(
     width: u32,
     height: u32,
 ) -> Result<Vec<u8>, String> {
-    super::png(width, height, |root| draw(root, title, data))
+    let data = super::heatmap_capped(data);
+    super::png(width, height, |root| draw(root, title, &data))
 }
 
 /// The same heatmap as SVG text.
 pub fn heatmap_svg(title: &str, data: &Heatmap, width: u32, height: u32) -> Result<String, String> {
-    super::svg(width, height, |root| draw(root, title, data))
+    let data = super::heatmap_capped(data);
+    super::svg(width, height, |root| draw(root, title, &data))
 }

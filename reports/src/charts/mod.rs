@@ -7,9 +7,10 @@
 //! 1600 × 900 PNG printed 16 cm wide on A4 has text as legible as an 800 × 450 one on screen.
 //! Charts: violations by kind per year (stacked bars), incidents over time (lines), on-time
 //! rate per province (bars, 0–100 %), province × violation-kind heatmap, top-N units by risk
-//! (horizontal bars).
+//! (horizontal bars). Bar charts and heatmaps show at most [`MAX_BARS`] rows (`cap`).
 
 mod bars;
+mod cap;
 mod heatmap;
 mod lines;
 mod violations;
@@ -21,6 +22,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 pub use bars::{on_time_rate_png, on_time_rate_svg, top_risk_png, top_risk_svg};
+pub use cap::{heatmap_capped, lowest_with_rest, MAX_BARS};
 pub use heatmap::{heatmap_png, heatmap_svg, Heatmap};
 pub use lines::{incidents_over_time_png, incidents_over_time_svg, TimeSeries};
 pub use violations::{violations_by_year_png, violations_by_year_svg, ViolationSeries};

@@ -152,7 +152,7 @@ fn reporting(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> 
         .filter_map(|ch| ch.on_time_rate().map(|r| (ch.name.clone(), r)))
         .collect();
     if !rates.is_empty() {
-        let h = (200 + 46 * rates.len() as u32).max(charts::PRINT.1);
+        let h = (200 + 46 * rates.len().min(charts::MAX_BARS) as u32).max(charts::PRINT.1);
         body.figure(
             "Tỷ lệ đơn vị nộp báo cáo đúng hạn",
             charts::on_time_rate_png("Tỷ lệ nộp báo cáo đúng hạn", &rates, charts::PRINT.0, h),
@@ -195,8 +195,10 @@ fn results(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
                 })
                 .collect(),
         };
-        let h =
-            (260 + 44 * map.rows.len() as u32 + 36 * map.columns.len() as u32).max(charts::PRINT.1);
+        let h = (260
+            + 44 * map.rows.len().min(charts::MAX_BARS) as u32
+            + 36 * map.columns.len() as u32)
+            .max(charts::PRINT.1);
         body.figure(
             "Vi phạm theo đơn vị và loại vi phạm",
             charts::heatmap_png(
