@@ -17,7 +17,7 @@ use super::Enrolment;
 use crate::ingest::Ingest;
 
 /// What presents or signs with the aggregator's certificate.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Holders {
     pub ingest: Arc<Ingest>,
     /// The listeners' identity (ingest, enrolment).
@@ -77,9 +77,15 @@ pub async fn run(
         return;
     }
     let leaf = || holders.ingest.signer.leaf();
+    // Off the async executor: signing and recording touch the files and the database (whose
+    // PostgreSQL connection blocks on a runtime of its own).
     let renew = || {
-        let result = renew_once(&e, &settings, &holders);
-        async move { result }
+        let (e, settings, holders) = (e.clone(), settings.clone(), holders.clone());
+        async move {
+            tokio::task::spawn_blocking(move || renew_once(&e, &settings, &holders))
+                .await
+                .map_err(|err| anyhow!("the renewal task failed: {err}"))?
+        }
     };
     node::renew::schedule(&settings.tls, leaf, renew, stop).await;
 }

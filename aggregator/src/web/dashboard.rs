@@ -230,7 +230,7 @@ fn page(
         _ => "central",
     };
     html! {
-        h1 { "Tổng quan " code { (area) } " " (first) "–" (last) }
+        h1 { "Tổng quan " (f.names.get(area.as_str()).map_or(area.as_str(), String::as_str)) " " (first) "–" (last) }
         form method="get" action=(DASHBOARD) .box {
             label for="tu" { "Từ năm " } input #tu type="number" name="tu" value=(first);
             " " label for="den" { "đến năm " } input #den type="number" name="den" value=(last);
@@ -279,13 +279,10 @@ fn figures(
     only: Option<ViolationKind>,
     tier: Option<Tier>,
 ) -> anyhow::Result<Figures> {
-    let mut f = Figures::default();
-    let today = layout::today();
-    f.names = crate::store::units::all(c)?
-        .into_iter()
-        .filter(|u| u.holds_on(today))
-        .map(|u| (u.id, u.name))
-        .collect();
+    let mut f = Figures {
+        names: super::names::registry_names(c)?,
+        ..Default::default()
+    };
     let child_of = |u: &UnitId| -> String {
         let mut cur = u.clone();
         while let Some(p) = cur.parent() {

@@ -26,6 +26,16 @@ pub fn people_names(ids: &[String], names: &BTreeMap<String, String>) -> Vec<Str
         .collect()
 }
 
+/// Every unit's name in the registry today, by id.
+pub fn registry_names(c: &mut crate::store::AnyConn) -> anyhow::Result<BTreeMap<String, String>> {
+    let today = node::web::layout::today();
+    Ok(crate::store::units::all(c)?
+        .into_iter()
+        .filter(|u| u.holds_on(today))
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
 /// The name of `unit`'s province (or central bucket), for telling two same-named units apart.
 pub fn province_of(unit: &UnitId, names: &BTreeMap<String, String>) -> String {
     let p = unit.province_code().unwrap_or("TW");

@@ -46,7 +46,16 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
         let inbox = text(&officer, format!("{base}/")).await;
         assert!(inbox.contains("Hộp thư báo cáo"), "{inbox}");
         assert!(inbox.contains(UNIT));
+        assert!(
+            inbox.contains("Phường Trấn Biên"),
+            "the unit by name: {inbox}"
+        );
         assert!(inbox.contains("Báo cáo sơ kết hằng năm"));
+        // Filtered by name as typed, without diacritics; a name nobody has is said so.
+        let by_name = text(&officer, format!("{base}/?don_vi=tran+bien")).await;
+        assert_eq!(by_name.matches("Xem</a>").count(), 2, "{by_name}");
+        let nobody = text(&officer, format!("{base}/?don_vi=khong+co+ai")).await;
+        assert!(nobody.contains("Không có đơn vị nào"), "{nobody}");
         assert!(inbox.contains("Báo cáo đột xuất"));
         let only_annual = text(&officer, format!("{base}/?loai=annual_report&don_vi=75")).await;
         assert_eq!(
