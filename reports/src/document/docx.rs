@@ -305,6 +305,6 @@ impl Document {
         let mut out = std::io::Cursor::new(Vec::new());
         d.pack(&mut out)
             .map_err(|e| DocumentError::Docx(e.to_string()))?;
-        Ok(out.into_inner())
+        super::deflate::deflate_zip(&out.into_inner()).map_err(DocumentError::Docx)
     }
 }

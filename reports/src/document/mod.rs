@@ -4,6 +4,7 @@
 //! Vietnamese formatting of its header lines. Rendering lives in `docx` (Word, A4, Times New
 //! Roman) and `html` (self-contained, printable). All text is normalised to NFC when rendered.
 
+mod deflate;
 mod docx;
 mod docx_table;
 mod html;
