@@ -37,10 +37,11 @@ pub use error::{FieldError, FieldErrors};
 pub use indicator::{IndicatorCode, IndicatorValue, MAX_INDICATOR_VALUE};
 pub use jws::{CompactJws, Signer, Trust};
 pub use notice::{
-    Addressee, Asked, DerBase64, Directive, DocumentType, Notice, NoticeBody, NoticeContent,
-    NoticeFile, NoticeId, NoticeKind, NoticePage, Request, Review, RuleFile, RulePackUpdate,
-    TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_DER_BYTES, MAX_DIRECTIVE_FILES_BYTES,
-    MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON, MAX_RULE_FILE_BYTES, TYP_NOTICE,
+    is_rule_file_name, Addressee, Asked, DerBase64, Directive, DocumentType, Notice, NoticeBody,
+    NoticeContent, NoticeFile, NoticeId, NoticeKind, NoticePage, Request, Review, RuleFile,
+    RulePackUpdate, TrustUpdate, Verdict, VerifiedNotice, MAX_ADDRESSEES, MAX_DER_BYTES,
+    MAX_DIRECTIVE_FILES_BYTES, MAX_NOTICE_BYTES, MAX_NOTICE_PAGE, MAX_REASON, MAX_RULE_FILE_BYTES,
+    TYP_NOTICE,
 };
 pub use payload::*;
 pub use period::ReportingPeriod;

@@ -294,11 +294,6 @@ fn page(rt: &tokio::runtime::Runtime, c: &reqwest::Client, url: &str) -> (u16, S
     })
 }
 
-fn csrf(html: &str) -> String {
-    let start = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
-    html[start..].split('"').next().unwrap().to_string()
-}
-
 #[test]
 fn the_committee_creates_lists_and_revokes_codes_and_reads_the_inventory_by_name() {
     use node::db::users::Role;
@@ -336,7 +331,7 @@ fn the_committee_creates_lists_and_revokes_codes_and_reads_the_inventory_by_name
         let r = head
             .post(format!("{base}/chung-thu/ma-dang-ky"))
             .form(&[
-                ("_csrf", csrf(&form).as_str()),
+                ("_csrf", crate::support::browser::csrf(&form).as_str()),
                 ("units", "75.26017, 75.25195"),
                 ("dang", "html"),
             ])
@@ -356,7 +351,7 @@ fn the_committee_creates_lists_and_revokes_codes_and_reads_the_inventory_by_name
     let action = &created[action_start..revoke + "/thu-hoi".len()];
     let r = rt.block_on(async {
         head.post(format!("{base}{action}"))
-            .form(&[("_csrf", csrf(&created).as_str())])
+            .form(&[("_csrf", crate::support::browser::csrf(&created).as_str())])
             .send()
             .await
             .unwrap()
@@ -374,7 +369,7 @@ fn the_committee_creates_lists_and_revokes_codes_and_reads_the_inventory_by_name
         let r = head
             .post(format!("{base}/chung-thu/ma-dang-ky"))
             .form(&[
-                ("_csrf", csrf(&form).as_str()),
+                ("_csrf", crate::support::browser::csrf(&form).as_str()),
                 ("units", "75.26041"),
                 ("missing", "1"),
             ])

@@ -104,18 +104,10 @@ impl RuleSources {
     }
 }
 
-/// Whether `name` may be a rule file received from elsewhere: `<letters, digits, - _ .>.toml`,
-/// no path, at most 64 characters, not `calendar.toml`.
+/// Whether `name` may be a rule file received from elsewhere (the contract's rule, see
+/// `schema::is_rule_file_name`).
 pub fn is_rule_file_name(name: &str) -> bool {
-    name.len() <= 64
-        && name != "calendar.toml"
-        && name.strip_suffix(".toml").is_some_and(|stem| {
-            !stem.is_empty()
-                && !stem.starts_with('.')
-                && stem
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        })
+    schema::is_rule_file_name(name)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub use addressee::{Addressee, MAX_ADDRESSEES};
 pub use directive::{Directive, NoticeFile, MAX_DIRECTIVE_FILES_BYTES};
 pub use request::{Asked, DocumentType, Request};
 pub use review::{Review, Verdict, MAX_REASON};
-pub use rules::{RuleFile, RulePackUpdate, MAX_RULE_FILE_BYTES};
+pub use rules::{is_rule_file_name, RuleFile, RulePackUpdate, MAX_RULE_FILE_BYTES};
 pub use trust::{DerBase64, TrustUpdate, MAX_DER_BYTES};
 
 use crate::canonical::to_canonical;

@@ -36,7 +36,9 @@ pub struct RulePackUpdate {
     pub summary: String,
 }
 
-fn file_name_ok(name: &str) -> bool {
+/// Whether `name` may be a rule file received from elsewhere: `<letters, digits, - _ .>.toml`,
+/// no path, at most 64 characters, not `calendar.toml`.
+pub fn is_rule_file_name(name: &str) -> bool {
     name.len() <= 64
         && name != "calendar.toml"
         && name.strip_suffix(".toml").is_some_and(|stem| {
@@ -68,7 +70,7 @@ impl RulePackUpdate {
             let mut seen = std::collections::BTreeSet::new();
             for (i, f) in files.iter().enumerate() {
                 let at = |field: &str| format!("{list}[{i}].{field}");
-                if !file_name_ok(&f.name) || !seen.insert(f.name.as_str()) {
+                if !is_rule_file_name(&f.name) || !seen.insert(f.name.as_str()) {
                     errors.push(FieldError::new(
                         at("name"),
                         "not a unique file name <name>.toml without a path",

@@ -16,7 +16,7 @@ pub fn client() -> Client {
 }
 
 /// The value of the first hidden `_csrf` field of a page.
-fn csrf(html: &str) -> String {
+pub fn csrf(html: &str) -> String {
     let start = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
     html[start..].split('"').next().unwrap().to_string()
 }
