@@ -14,13 +14,12 @@ mod stages;
 #[allow(dead_code)]
 mod support;
 
-use common::{drive, median, row, Run};
+use common::{median, row, Run};
 
 use actix_web::{web, HttpResponse};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, UnparsedPublicKey, ED25519};
 use node::tls::TlsMaterial;
-use support::federation::{client, Federation};
-use support::report::annual;
+use support::federation::Federation;
 
 const CLIENTS: usize = 16;
 const PER_CLIENT: usize = 250;
@@ -29,17 +28,7 @@ const ROUNDS: usize = 3;
 
 /// Every client's bodies of round `round`, as POSTs to `url`.
 fn posts(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, round: usize) -> Run {
-    let requests = clients
-        .iter()
-        .map(|(c, bodies)| {
-            let reqs = bodies[round * PER_CLIENT..(round + 1) * PER_CLIENT]
-                .iter()
-                .map(|b| c.post(url).body(b.clone()).build().unwrap())
-                .collect();
-            (c.clone(), reqs)
-        })
-        .collect();
-    drive(requests)
+    common::post_bodies(clients, url, round * PER_CLIENT..(round + 1) * PER_CLIENT)
 }
 
 /// The ceiling: read the body, answer 200, same TLS server configuration. Its second route,
@@ -78,20 +67,7 @@ fn floor_work(key: &Ed25519KeyPair, body: &[u8]) -> Vec<u8> {
 
 /// 16 clients' signed reports, each from one of the first 16 communes of province 75 (Đồng Nai).
 fn clients(fed: &Federation) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
-    let province = schema::UnitId::parse("75").unwrap();
-    config::units::AdminUnits::embedded()
-        .communes_of(&province)
-        .take(CLIENTS)
-        .map(|commune| {
-            let unit = commune.id.to_string();
-            let (_, tls) = fed.leaf(&unit);
-            let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
-            let bodies: Vec<Vec<u8>> = (0..PER_CLIENT * ROUNDS)
-                .map(|_| schema::encode(&schema::Envelope::sign(annual(&unit), &signer).unwrap()))
-                .collect();
-            (client(&tls, true), bodies)
-        })
-        .collect()
+    common::commune_clients(fed, CLIENTS, PER_CLIENT * ROUNDS)
 }
 
 /// A fresh federation whose aggregator stores in SQLite, or in a new PostgreSQL database on

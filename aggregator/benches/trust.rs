@@ -12,7 +12,6 @@
 //!
 //! Prints Markdown tables for BENCHMARKS.md.
 
-#[allow(dead_code)]
 mod common;
 #[path = "../tests/it/support/mod.rs"]
 #[allow(dead_code)]
@@ -20,10 +19,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use common::{drive, median, row, Run};
+use common::{median, row, Run};
 use node::tls::TlsMaterial;
-use support::federation::{client, Aggregator, Federation};
-use support::report::annual;
+use support::federation::{Aggregator, Federation};
 
 const CLIENTS: usize = 16;
 const PER_CLIENT: usize = 200;
@@ -192,39 +190,6 @@ fn reload_cost(tls: &config::settings::TlsSection) -> Duration {
     runs[2]
 }
 
-/// 16 communes' clients with `rounds × PER_CLIENT` signed reports each.
-fn clients(fed: &Federation, rounds: usize) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
-    let province = schema::UnitId::parse("75").unwrap();
-    config::units::AdminUnits::embedded()
-        .communes_of(&province)
-        .take(CLIENTS)
-        .map(|commune| {
-            let unit = commune.id.to_string();
-            let (_, tls) = fed.leaf(&unit);
-            let signer = TlsMaterial::load(&tls).unwrap().signer().unwrap();
-            let bodies = (0..PER_CLIENT * rounds)
-                .map(|_| schema::encode(&schema::Envelope::sign(annual(&unit), &signer).unwrap()))
-                .collect();
-            (client(&tls, true), bodies)
-        })
-        .collect()
-}
-
-fn round(clients: &[(reqwest::Client, Vec<Vec<u8>>)], url: &str, r: usize) -> Run {
-    drive(
-        clients
-            .iter()
-            .map(|(c, bodies)| {
-                let reqs = bodies[r * PER_CLIENT..(r + 1) * PER_CLIENT]
-                    .iter()
-                    .map(|b| c.post(url).body(b.clone()).build().unwrap())
-                    .collect();
-                (c.clone(), reqs)
-            })
-            .collect(),
-    )
-}
-
 fn main() {
     let codes = env("BMNN_BENCH_CODES", 5_000);
     let revoked = env("BMNN_BENCH_REVOKED", 50_000);
@@ -256,7 +221,7 @@ fn main() {
 
     println!("\n### Ingest with that CRL (16 clients × {PER_CLIENT} reports, median of 2)\n");
     let rounds = 2;
-    let clients = clients(&fed, rounds * phases.len());
+    let clients = common::commune_clients(&fed, CLIENTS, PER_CLIENT * rounds * phases.len());
     let url = agg.url("/api/v1/submissions");
     let mut results = Vec::new();
     for (i, &n) in phases.iter().enumerate() {
@@ -265,7 +230,10 @@ fn main() {
         // pause the first handshake of the first round reloads it (part of what is measured).
         std::thread::sleep(Duration::from_millis(1_200));
         let runs: Vec<Run> = (0..rounds)
-            .map(|r| round(&clients, &url, i * rounds + r))
+            .map(|r| {
+                let at = (i * rounds + r) * PER_CLIENT;
+                common::post_bodies(&clients, &url, at..at + PER_CLIENT)
+            })
             .collect();
         results.push((n, median(runs)));
     }

@@ -1,6 +1,8 @@
 //! What the aggregator's HTTP benchmarks share: driving concurrent keep-alive clients, each
 //! sending its requests one after the other, and the figures of a run (rate, p50 and p99
-//! latency, CPU per request, all processes of the run being this one).
+//! latency, CPU per request, all processes of the run being this one); and the communes of
+//! Đồng Nai as signing clients, each with its own certificate.
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -125,4 +127,52 @@ where
         })
     });
     (port, rx.recv().unwrap())
+}
+
+/// The first `n` communes of Đồng Nai (75), each with its own certificate and `reports`
+/// signed annual reports (distinct report ids), as (client, bodies).
+pub fn commune_clients(
+    fed: &crate::support::federation::Federation,
+    n: usize,
+    reports: usize,
+) -> Vec<(reqwest::Client, Vec<Vec<u8>>)> {
+    let province = schema::UnitId::parse("75").unwrap();
+    config::units::AdminUnits::embedded()
+        .communes_of(&province)
+        .take(n)
+        .map(|commune| {
+            let unit = commune.id.to_string();
+            let (_, tls) = fed.leaf(&unit);
+            let signer = node::tls::TlsMaterial::load(&tls)
+                .unwrap()
+                .signer()
+                .unwrap();
+            let bodies = (0..reports)
+                .map(|_| {
+                    let sub = crate::support::report::annual(&unit);
+                    schema::encode(&schema::Envelope::sign(sub, &signer).unwrap())
+                })
+                .collect();
+            (crate::support::federation::client(&tls, true), bodies)
+        })
+        .collect()
+}
+
+/// Every client's bodies `range`, POSTed to `url` (the clients concurrently).
+pub fn post_bodies(
+    clients: &[(reqwest::Client, Vec<Vec<u8>>)],
+    url: &str,
+    range: std::ops::Range<usize>,
+) -> Run {
+    let requests = clients
+        .iter()
+        .map(|(c, bodies)| {
+            let reqs = bodies[range.clone()]
+                .iter()
+                .map(|b| c.post(url).body(b.clone()).build().unwrap())
+                .collect();
+            (c.clone(), reqs)
+        })
+        .collect();
+    drive(requests)
 }
