@@ -116,14 +116,20 @@ pub fn synthesis(built: &Built) -> BTreeMap<String, String> {
         built.deadline.format("%d/%m/%Y"),
         r.missing.len()
     );
-    let c = if total == 0 {
-        "Trong kỳ không phát hiện vi phạm, không xảy ra lộ, mất bí mật nhà nước.".to_string()
-    } else {
-        format!(
-            "Trong kỳ phát hiện {total} vi phạm; nhiều nhất: {}. [Bổ sung nguyên nhân, việc xử \
-             lý, khắc phục hậu quả.]",
+    let incidents = built.tally.incidents;
+    let c = match (incidents, total) {
+        (0, 0) => {
+            "Trong kỳ không phát hiện vi phạm, không xảy ra lộ, mất bí mật nhà nước.".to_string()
+        }
+        (n, 0) => format!(
+            "Trong kỳ xảy ra {n} vụ lộ, mất bí mật nhà nước. [Bổ sung nguyên nhân, việc xử lý, \
+             khắc phục hậu quả.]"
+        ),
+        (n, _) => format!(
+            "Trong kỳ xảy ra {n} vụ lộ, mất bí mật nhà nước; phát hiện {total} vi phạm, nhiều \
+             nhất: {}. [Bổ sung nguyên nhân, việc xử lý, khắc phục hậu quả.]",
             top.join("; ")
-        )
+        ),
     };
     let d = "[Bổ sung dự báo tình hình, phương hướng, nhiệm vụ trọng tâm, đề xuất, kiến nghị.]"
         .to_string();

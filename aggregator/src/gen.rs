@@ -111,7 +111,7 @@ pub fn generate(
                 .single()
                 .ok_or_else(|| anyhow!("no such local time"))?
                 .fixed_offset();
-            let values: Vec<i64> = codes.iter().map(|_| rng.random_range(0..40)).collect();
+            let values: Vec<i64> = codes.iter().map(|c| plausible(c, &mut rng)).collect();
             let id = ReportId::parse(&uuid(&mut rng))?;
             if !signers.contains_key(unit) {
                 signers.insert(unit.clone(), synthetic.signer(unit)?);
@@ -129,6 +129,24 @@ pub fn generate(
     out.reports += flush(conn, &mut batch)?;
     progress(total, total);
     Ok(out)
+}
+
+/// A plausible value of an indicator for one unit and year: incidents are rare (about one
+/// unit in seventy a year), violations found and staff counts small, activity counts larger.
+fn plausible(code: &IndicatorCode, rng: &mut impl rand::Rng) -> i64 {
+    match code.as_str() {
+        "so_vu_lo_mat" | "so_vu_ai_cong_nghe_moi" => i64::from(rng.random_bool(0.015)),
+        "so_vi_pham_phat_hien" | "so_vu_xac_dinh_ngoai_danh_muc" => {
+            if rng.random_bool(0.8) {
+                0
+            } else {
+                rng.random_range(1..4)
+            }
+        }
+        "so_can_bo_chuyen_trach" => rng.random_range(0..3),
+        "so_can_bo_kiem_nhiem" => rng.random_range(1..6),
+        _ => rng.random_range(0..40),
+    }
 }
 
 /// The reporting units under `scope` (communes and agencies, sorted), after adding agencies

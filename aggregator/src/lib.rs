@@ -14,6 +14,7 @@ pub mod consolidation;
 pub mod decision;
 pub mod downlink;
 pub mod enrol;
+pub mod figures;
 pub mod gen;
 pub mod ingest;
 pub mod inspection;

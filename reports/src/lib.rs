@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod consolidate;
 pub mod document;
+pub mod figures;
 pub mod planning;
 pub mod rates;
 pub mod report;

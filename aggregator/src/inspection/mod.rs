@@ -41,7 +41,7 @@ pub use input::{InputErrors, NewInspection, RawFinding, RawInspection, RecordErr
 pub use plans::{mark_notice_sent, notices_due, NoticeRow};
 pub use record::record;
 pub use records::{scores, UnitScore};
-pub use store::{overdue_remediations, violations_by_year, Overdue};
+pub use store::{findings_by_reporting_year, overdue_remediations, violations_by_year, Overdue};
 
 /// The risk model of the aggregator's `[inspection]` settings, with a message naming the
 /// section when a weight is unknown.

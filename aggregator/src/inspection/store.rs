@@ -292,6 +292,37 @@ pub fn violations_by_year(conn: &mut AnyConn, scope: &UnitId) -> QueryResult<Vio
     Ok(series)
 }
 
+/// Findings by (inspected unit, violation kind).
+pub type FindingCounts = BTreeMap<(UnitId, ViolationKind), u64>;
+
+/// This aggregator's own inspections' findings under `scope`, by the reporting year of the day
+/// the inspection ended and by (inspected unit, violation kind), one per finding (the figures
+/// the dashboard and the consolidated report add to what they received: `crate::figures`).
+pub fn findings_by_reporting_year(
+    conn: &mut AnyConn,
+    scope: &UnitId,
+) -> QueryResult<BTreeMap<i32, FindingCounts>> {
+    let heads: BTreeMap<String, (UnitId, chrono::NaiveDate)> = all(conn)?
+        .into_iter()
+        .filter_map(|r| {
+            let u = UnitId::parse(&r.unit).ok()?;
+            let inside = scope == &UnitId::national() || scope.contains(&u);
+            inside.then(|| (r.id.clone(), (u, r.ended_on)))
+        })
+        .collect();
+    let mut out: BTreeMap<i32, FindingCounts> = BTreeMap::new();
+    for f in all_findings(conn)? {
+        let (Some((unit, ended)), Some(kind)) = (heads.get(&f.inspection_id), f.violation()) else {
+            continue;
+        };
+        *out.entry(crate::figures::reporting_year(*ended))
+            .or_default()
+            .entry((unit.clone(), kind))
+            .or_default() += 1;
+    }
+    Ok(out)
+}
+
 /// The units on the list of key and confidential bodies.
 pub fn key_units(conn: &mut AnyConn) -> QueryResult<BTreeSet<String>> {
     node::dispatch!(conn, |c| {

@@ -67,7 +67,11 @@ fn report(c: &mut AnyConn, unit: &str, kind: ReportKind, period: &str) {
             classification: "mat".into(),
             supersedes: None,
             peer: unit.into(),
-            envelope: "{}".into(),
+            // Only what the figures read: the kind, no figures.
+            envelope: format!(
+                r#"{{"body":{{"payload":{{"kind":"{}","content":{{}}}}}}}}"#,
+                kind.code()
+            ),
             received_at: "2026-11-20T09:00:00+07:00".into(),
             receipt: "{}".into(),
         },

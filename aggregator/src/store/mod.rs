@@ -5,6 +5,7 @@
 //! choose the transaction; queries run natively on each backend through `node::dispatch!`.
 
 pub mod enrolment;
+pub mod figures;
 pub mod notices;
 pub mod received;
 pub mod requests;
@@ -46,9 +47,22 @@ pub fn open_settings(settings: &AggregatorSettings) -> anyhow::Result<DbPool> {
     open_url(&database_url(settings))
 }
 
-/// Opens the database at `url` and runs pending migrations.
+/// Opens the database at `url`, runs pending migrations and extracts the figures of versions
+/// stored before `report_figures` existed.
 pub fn open_url(url: &DatabaseUrl) -> anyhow::Result<DbPool> {
-    node::db::any::open_any(url, MIGRATIONS)
+    let pool = node::db::any::open_any(url, MIGRATIONS)?;
+    // On a thread of its own, like the migrations: callers may be async.
+    let p = pool.clone();
+    let n = std::thread::spawn(move || figures::backfill(&mut *p.get()?))
+        .join()
+        .map_err(|_| anyhow::anyhow!("the figures backfill thread panicked"))??;
+    if n > 0 {
+        tracing::info!(
+            versions = n,
+            "figures extracted from reports stored earlier"
+        );
+    }
+    Ok(pool)
 }
 
 /// Opens (creating if needed) the SQLite database at `path` and runs pending migrations.

@@ -30,11 +30,15 @@ pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
         diesel::insert_into(received::table)
             .values(row)
             .execute(conn)?;
-        Ok(())
-    })
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    super::figures::insert_for(conn, std::slice::from_ref(row))
+        .map(|_| ())
+        .map_err(|e| diesel::result::Error::SerializationError(e.into()))
 }
 
-/// Stores many new versions, one statement per 200 rows; fails on any existing one.
+/// Stores many new versions, one statement per 200 rows, with their figures
+/// (`store::figures`); fails on any existing one.
 pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in rows.chunks(200) {
@@ -42,6 +46,8 @@ pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usiz
             .values(chunk)
             .execute(c))?;
     }
+    super::figures::insert_for(conn, rows)
+        .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
     Ok(n)
 }
 
@@ -200,7 +206,7 @@ mod tests {
             classification: "mat".into(),
             supersedes: supersedes.map(str::to_string),
             peer: "75.26041".into(),
-            envelope: "{}".into(),
+            envelope: r#"{"body":{"payload":{"kind":"annual_report","content":{}}}}"#.into(),
             received_at: "2026-12-05T09:31:02+07:00".into(),
             receipt: "{}".into(),
         }

@@ -276,3 +276,19 @@ diesel::table! {
         replaces -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    report_figures (report_id, digest, item, code) {
+        report_id -> Text,
+        digest -> Text,
+        unit -> Text,
+        kind -> Text,
+        period -> Text,
+        year -> Integer,
+        item -> Text,
+        code -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(received, report_figures);

@@ -1,7 +1,9 @@
-//! `GET /bao-cao-tong-hop?ky=2026&dang=html|docx|xlsx|csv[&bang=N]`: the consolidated report of the
-//! aggregator's subtree as the official document it sends up (Decree 30/2020 layout, sections
-//! a–d pre-filled, the children's narratives compiled, tables and charts), as a printable
-//! HTML page, a DOCX to edit and sign, every table as one XLSX, or table N as CSV.
+//! `GET /bao-cao-tong-hop?ky=2026&dang=html|docx|xlsx|csv[&bang=N][&phu_luc=true]`: the
+//! consolidated report of the aggregator's subtree as the official document it sends up
+//! (Decree 30/2020 layout; sections a–d the committee's text or the synthesis of the figures;
+//! tables by group of units when there are many, with the unit-level tables in the XLSX annex;
+//! trend charts; the children's own text only in an annex on request), as a printable HTML
+//! page, a DOCX to edit and sign, every table (annex included) as one XLSX, or table N as CSV.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -9,16 +11,13 @@ use node::web::error::{WebError, WebResult};
 use node::web::layout;
 use node::web::session::Viewer;
 use reports::document::{IssuingBody, Recipients, Signature};
-use reports::report::{
-    ChildSummary, History, IndicatorLabel, Narratives, ReportInput, ReportLevel,
-};
-use reports::timeliness::Status;
-use schema::{Classification, Payload, ReportKind, ReportingPeriod, Tier};
+use reports::report::{IndicatorLabel, Narratives, ReportInput, ReportLevel};
+use schema::{Classification, ReportKind, ReportingPeriod, Tier};
 use serde::Deserialize;
 
+use super::consolidated_children as children;
 use super::{db, Ui};
 use crate::consolidation;
-use crate::store::units;
 
 #[derive(Debug, Deserialize)]
 pub struct Query {
@@ -29,9 +28,17 @@ pub struct Query {
     /// With `dang=csv`: which table (0-based, in the document's order).
     #[serde(default)]
     bang: usize,
+    /// Adds the children's own text in an annex.
+    #[serde(default)]
+    phu_luc: bool,
 }
 
-pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
+pub async fn consolidated(
+    _viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<node::app::Node>,
+    q: web::Query<Query>,
+) -> WebResult {
     let year =
         q.ky.unwrap_or_else(|| ReportingPeriod::annual_containing(layout::today()).end_year());
     if !(2020..=2100).contains(&year) {
@@ -42,7 +49,9 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
     let period = ReportingPeriod::Annual(year);
     let format = q.dang.clone().unwrap_or_else(|| "html".into());
     let (scope, name) = (ui.unit.clone(), ui.unit_name.clone());
-    let input = db(&ui, move |c| input(c, &scope, &name, period)).await?;
+    let rules = own.rules.get();
+    let annex = q.phu_luc;
+    let input = db(&ui, move |c| input(c, rules, &scope, &name, period, annex)).await?;
     let doc = reports::report::build_report(&input)
         .map_err(|e| WebError::Internal(anyhow::anyhow!("cannot build the report: {e}")))?;
     let file = format!(
@@ -92,63 +101,39 @@ pub async fn consolidated(_viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Quer
     }
 }
 
-/// The report's input from the store: the consolidation, and one summary per child.
+/// The report's input from the store: the consolidation, one summary per child, the history.
 fn input(
     c: &mut crate::store::AnyConn,
+    rules: &config::rules::RuleBook,
     scope: &schema::UnitId,
     committee: &str,
     period: ReportingPeriod,
+    annex: bool,
 ) -> anyhow::Result<ReportInput> {
-    let rules = config::rules::RuleBook::embedded()?;
     let mut built = consolidation::build(c, rules, scope, period)?;
-    // The committee's text, once written, replaces the compiled one; the children's own text
-    // then goes in an annex only if the committee chose it.
+    // The committee's text once written, else the synthesis of the figures; the children's
+    // own text only in the annex, if the committee (or the reader) asks for it.
     let draft = crate::decision::get(c, period)?;
     let narratives = match &draft {
         Some(d) if d.annex => Narratives::Annex,
-        Some(_) => Narratives::Omitted,
-        None => Narratives::InBody,
+        _ if annex => Narratives::Annex,
+        _ => Narratives::Omitted,
     };
-    if let Some(d) = &draft {
-        built.report.sections = crate::decision::sections(&d.texts())?;
-    }
-    let mut children = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for consolidation::Latest { row, .. } in consolidation::latest_annual(c, period)? {
-        let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
-            .map_err(|e| anyhow::anyhow!("stored report {}: {e}", row.report_id))?;
-        let Payload::AnnualReport(report) = &env.body.payload else {
-            continue;
-        };
-        let unit = env.body.unit.clone();
-        let status = built
-            .timeliness
-            .by_unit
-            .get(&unit)
-            .copied()
-            .unwrap_or(Status::OnTime);
-        seen.insert(unit.clone());
-        children.push(ChildSummary::from_annual(
-            unit.clone(),
-            unit_name(c, &unit, period)?,
-            status,
-            report,
-        ));
-    }
-    for (unit, status) in &built.timeliness.by_unit {
-        if *status == Status::Missing && !seen.contains(unit) {
-            children.push(ChildSummary::missing(
-                unit.clone(),
-                unit_name(c, unit, period)?,
-            ));
-        }
-    }
-    children.sort_by(|a, b| config::units::compare_vi(&a.name, &b.name));
+    built.report.sections = crate::decision::sections(&match &draft {
+        Some(d) => d.texts(),
+        None => crate::decision::synthesis(&built),
+    })?;
+    let names = super::names::registry_names(c)?;
+    let children = children::summaries(c, &built, period, &names, narratives)?;
+    let history = children::history(c, scope, period.end_year())?;
     let national = scope.tier() == Tier::National;
     let place = if national {
         "Hà Nội".to_string()
     } else {
-        let n = unit_name(c, scope, period)?;
+        let n = names
+            .get(scope.as_str())
+            .cloned()
+            .unwrap_or_else(|| committee.to_string());
         n.trim_start_matches("Tỉnh ")
             .trim_start_matches("Thành phố ")
             .to_string()
@@ -194,19 +179,8 @@ fn input(
             .map(IndicatorLabel::from_form)
             .unwrap_or_default(),
         children,
-        history: History::default(),
+        history,
         top_risk: 10,
         narratives,
     })
-}
-
-fn unit_name(
-    c: &mut crate::store::AnyConn,
-    unit: &schema::UnitId,
-    period: ReportingPeriod,
-) -> anyhow::Result<String> {
-    let last = units::history(c, unit.as_str())?
-        .into_iter()
-        .rfind(|r| r.valid_from <= period.end());
-    Ok(last.map_or_else(|| unit.to_string(), |r| r.name))
 }

@@ -15,7 +15,7 @@ use node::app::Node;
 use node::web::error::{WebError, WebResult};
 use node::web::layout::{self, csrf_field};
 use node::web::session::Viewer;
-use schema::{Payload, ReportingPeriod};
+use schema::{Payload, ReportKind, ReportingPeriod};
 use serde::Deserialize;
 
 use super::{db, field, Ui};
@@ -46,12 +46,19 @@ fn period_of(year: Option<i32>) -> Result<ReportingPeriod, WebError> {
     Ok(ReportingPeriod::Annual(y))
 }
 
-/// Each section's sources: (unit, text) from the children's latest annual reports.
-type Sources = BTreeMap<String, Vec<(String, String)>>;
+/// Each section's sources: (unit, text) from the most recent of the children's latest annual
+/// reports (only those are decoded), and how many children reported in all.
+type Sources = (usize, BTreeMap<String, Vec<(String, String)>>);
 
 fn sources(c: &mut crate::store::AnyConn, period: ReportingPeriod) -> anyhow::Result<Sources> {
-    let mut out = Sources::new();
-    for consolidation::Latest { row, .. } in consolidation::latest_annual(c, period)? {
+    let mut latest = consolidation::latest_meta(c, ReportKind::AnnualReport, period, true)?;
+    latest.sort_by(|a, b| b.version.received_at.cmp(&a.version.received_at));
+    let mut out = BTreeMap::new();
+    for m in latest.iter().take(SOURCES_SHOWN) {
+        let versions = crate::store::received::versions(c, &m.version.report_id)?;
+        let Some(row) = versions.iter().find(|v| v.digest == m.version.digest) else {
+            continue;
+        };
         let env: schema::Envelope = schema::decode(row.envelope.as_bytes())?;
         let Payload::AnnualReport(r) = env.body.payload else {
             continue;
@@ -60,11 +67,11 @@ fn sources(c: &mut crate::store::AnyConn, period: ReportingPeriod) -> anyhow::Re
         for s in r.sections.iter() {
             let text: String = s.text.as_str().chars().take(600).collect();
             out.entry(s.code.to_string())
-                .or_default()
+                .or_insert_with(Vec::new)
                 .push((name.clone(), text));
         }
     }
-    Ok(out)
+    Ok((latest.len(), out))
 }
 
 fn state_line(row: Option<&decision::DraftRow>, returned: Option<&str>) -> Markup {
@@ -92,7 +99,7 @@ pub async fn show(
     let scope = ui.unit.clone();
     let relay = Relay::for_own_reports((**own).clone());
     let (row, texts, sources, returned) = db(&ui, move |c| {
-        let rules = config::rules::RuleBook::embedded()?;
+        let rules = own.rules.get();
         let row = decision::get(c, period)?;
         let texts = match &row {
             Some(r) => r.texts(),
@@ -118,10 +125,10 @@ pub async fn show(
             @for (code, title) in SECTIONS {
                 h2 { (title) }
                 textarea name=(code) rows="6" style="width:100%" { (texts.get(code).map_or("", String::as_str)) }
-                @if let Some(list) = sources.get(code) {
-                    details { summary { "Báo cáo của " (list.len()) " đơn vị trực thuộc về mục này" }
-                        @for (name, text) in list.iter().take(SOURCES_SHOWN) { p { b { (name) ": " } (text) } }
-                        @if list.len() > SOURCES_SHOWN { p.muted { "… và " (list.len() - SOURCES_SHOWN) " đơn vị khác." } } }
+                @if let Some(list) = sources.1.get(code) {
+                    details { summary { "Báo cáo của " (sources.0) " đơn vị trực thuộc về mục này" }
+                        @for (name, text) in list { p { b { (name) ": " } (text) } }
+                        @if sources.0 > list.len() { p.muted { "… và " (sources.0 - list.len()) " đơn vị khác (gần nhất trước)." } } }
                 }
             }
             label { input type="checkbox" name="annex" value="1" checked[row.as_ref().is_some_and(|r| r.annex)];
@@ -214,7 +221,7 @@ pub async fn send(
     let scope = ui.unit.clone();
     let wake = relay.clone();
     db(&ui, move |c| {
-        let rules = config::rules::RuleBook::embedded()?;
+        let rules = own.rules.get();
         decision::send_approved(c, rules, &scope, &relay, period).map(|_| ())
     })
     .await?;

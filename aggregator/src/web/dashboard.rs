@@ -11,18 +11,17 @@ use std::collections::BTreeMap;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use base64::Engine as _;
-use chrono::Datelike as _;
 use maud::{html, Markup};
 use node::web::error::{WebError, WebResult};
 use node::web::layout;
 use node::web::session::Viewer;
 use reports::charts::{self, Heatmap, TimeSeries, ViolationSeries};
 use reports::rates::{Breakdown, RateQuery, StatusMatrix};
-use schema::{Payload, ReportKind, ReportingPeriod, Tier, UnitId, ViolationKind};
+use schema::{ReportKind, ReportingPeriod, Tier, UnitId, ViolationKind};
 use serde::Deserialize;
 
 use super::{db, Ui};
-use crate::store::{received, AnyConn};
+use crate::store::AnyConn;
 
 pub const DASHBOARD: &str = "/tong-quan";
 const SIZE: (u32, u32) = (1200, 640);
@@ -269,7 +268,7 @@ fn page(
     }
 }
 
-/// Reads incidents, inspection results and the annual report's timeliness under `area`.
+/// The area's figures by the one rule (`crate::figures`), and the annual report's timeliness.
 fn figures(
     c: &mut AnyConn,
     rules: &config::rules::RuleBook,
@@ -283,64 +282,18 @@ fn figures(
         names: super::names::registry_names(c)?,
         ..Default::default()
     };
-    let child_of = |u: &UnitId| -> String {
-        let mut cur = u.clone();
-        while let Some(p) = cur.parent() {
-            if &p == area {
-                return cur.to_string();
-            }
-            cur = p;
-        }
-        u.to_string()
+    let filter = reports::figures::Filter {
+        area: area.clone(),
+        own: scope.clone(),
+        only,
+        tier,
     };
-    for kind in [ReportKind::IncidentReport, ReportKind::InspectionResult] {
-        for row in received::recent(c, Some(kind.code()), Some(area.as_str()), 1_000_000)? {
-            let env: schema::Envelope = schema::decode(row.envelope.as_bytes())
-                .map_err(|e| anyhow::anyhow!("stored report {}: {e}", row.report_id))?;
-            let (year, found): (i32, Vec<(ViolationKind, u64)>) = match &env.body.payload {
-                Payload::IncidentReport(i) => (
-                    i.discovered_at.year(),
-                    i.violations.iter().map(|k| (*k, 1)).collect(),
-                ),
-                Payload::InspectionResult(r) => (
-                    r.ended_on.year(),
-                    r.findings
-                        .iter()
-                        .map(|x| (x.kind, u64::from(x.occurrences.max(1))))
-                        .collect(),
-                ),
-                _ => continue,
-            };
-            if !years.contains(&year) || tier.is_some_and(|t| env.body.unit.tier() != t) {
-                continue;
-            }
-            if kind == ReportKind::IncidentReport
-                && only.is_none_or(|k| found.iter().any(|(v, _)| *v == k))
-            {
-                *f.incidents.entry(year).or_default() += 1;
-            }
-            for (k, n) in found
-                .into_iter()
-                .filter(|(k, _)| only.is_none_or(|o| o == *k))
-            {
-                *f.violations.entry(year).or_default().entry(k).or_default() += n;
-                *f.by_child.entry((child_of(&env.body.unit), k)).or_default() += n;
-            }
-        }
-    }
-    // This aggregator's own inspections (all tiers: they are not kept by tier).
-    for (y, kinds) in crate::inspection::violations_by_year(c, area)?
-        .into_iter()
-        .filter(|_| tier.is_none())
-    {
-        if !years.contains(&y) {
-            continue;
-        }
-        for (k, n) in kinds
-            .into_iter()
-            .filter(|(k, _)| only.is_none_or(|o| o == *k))
-        {
-            *f.violations.entry(y).or_default().entry(k).or_default() += n;
+    let tallies = crate::figures::area(c, &filter, years.clone())?;
+    for (year, t) in &tallies {
+        f.incidents.insert(*year, t.incidents);
+        f.violations.insert(*year, t.violations.clone());
+        for ((child, k), n) in &t.by_child {
+            *f.by_child.entry((child.to_string(), *k)).or_default() += n;
         }
     }
     let last = *years.end();
@@ -365,9 +318,17 @@ fn figures(
         })
     };
     // A year whose deadline has not come is not a 0 % year: show the last year that is due.
+    let covered = |y: i32| {
+        tallies
+            .get(&y)
+            .map(|t| t.covered.clone())
+            .unwrap_or_default()
+    };
     let (mut year, mut table) = (last, table_for(last)?);
+    reports::figures::apply_consolidated(&mut table, &covered(last));
     if table.total.expected == table.total.not_yet_due && last > *years.start() {
         (year, table) = (last - 1, table_for(last - 1)?);
+        reports::figures::apply_consolidated(&mut table, &covered(last - 1));
     }
     f.on_time_year = year;
     f.on_time = table

@@ -26,6 +26,7 @@
 
 mod certificates;
 mod consolidated;
+mod consolidated_children;
 mod consolidated_draft;
 mod dashboard;
 mod directive_new;

@@ -30,7 +30,12 @@ pub struct Query {
     dang: String,
 }
 
-pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> WebResult {
+pub async fn rates(
+    viewer: Viewer,
+    ui: web::Data<Ui>,
+    own: web::Data<node::app::Node>,
+    q: web::Query<Query>,
+) -> WebResult {
     let year =
         q.ky.unwrap_or_else(|| ReportingPeriod::annual_containing(layout::today()).end_year());
     if !(2015..=2100).contains(&year) {
@@ -69,15 +74,31 @@ pub async fn rates(viewer: Viewer, ui: web::Data<Ui>, q: web::Query<Query>) -> W
     })
     .await?;
     let asked = super::requests::rates_section(&tracked);
+    // The configured rule book (with received packs), not the one built into the binary.
+    let rules = own.rules.get();
+    let (area2, own_unit) = (area.clone(), ui.unit.clone());
     let table = db(&ui, move |c| {
-        let rules = config::rules::RuleBook::embedded()?;
         let inputs = crate::tracking::load(c, rules, &scope, &name, &[kind], year..=year)?;
         let now = chrono::Utc::now()
             .with_timezone(&config::settings::TIMEZONE)
             .fixed_offset();
         let matrix =
             StatusMatrix::compute(&inputs.tree, &inputs.dues, &inputs.receipts, rules, now)?;
-        Ok(matrix.summary(&query)?)
+        let mut table = matrix.summary(&query)?;
+        // Children that sent their consolidated report count by it (`crate::figures`).
+        if kind == ReportKind::AnnualReport && !units {
+            let filter = reports::figures::Filter {
+                area: area2,
+                own: own_unit,
+                only: None,
+                tier: None,
+            };
+            let t = crate::figures::area(c, &filter, year..=year)?;
+            if let Some(t) = t.get(&year) {
+                reports::figures::apply_consolidated(&mut table, &t.covered);
+            }
+        }
+        Ok(table)
     })
     .await?;
     let file = format!(

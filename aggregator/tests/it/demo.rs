@@ -287,6 +287,7 @@ fn demo_starts_serves_and_restarts_on_the_same_directory() {
         || demo.relayed("75") == 6,
     );
     let relayed = demo.relayed("75");
+    crate::picture::the_nation_counts_once_everywhere(&demo);
     let (base, banner) = (demo.base, demo.output());
     drop(demo);
     for offset in [NATION_UI, DONG_NAI_UI, HA_TINH_UI, TRAN_BIEN_UI] {

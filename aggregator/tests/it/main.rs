@@ -24,6 +24,7 @@ mod limits;
 mod mail_delivery;
 mod mail_support;
 mod openapi;
+mod picture;
 mod rates;
 mod registry;
 mod relay;

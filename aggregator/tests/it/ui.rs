@@ -137,7 +137,11 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "BÁO CÁO",
             "Nơi nhận",
-            "Phường Trấn Biên",
+            // 95 units: the body counts groups of units and names those that have not
+            // reported; every unit is in the XLSX annex.
+            "Tình hình nộp báo cáo theo nhóm đơn vị",
+            "Các đơn vị chưa gửi báo cáo (94 đơn vị): Phường An Lộc",
+            "Phụ lục số liệu chi tiết",
         ] {
             assert!(html.contains(part), "{part} missing");
         }
@@ -153,7 +157,8 @@ fn committee_sees_inbox_unit_history_and_restricted_incidents() {
             let bytes = res.bytes().await.unwrap();
             assert_eq!(&bytes[..2], b"PK", "{format} is a zip package");
         }
-        let csv = text(&officer, format!("{base}/bao-cao-tong-hop?dang=csv&bang=0")).await;
+        // Tables 0–2 are the body's (by group), 3 the annex's status of every unit.
+        let csv = text(&officer, format!("{base}/bao-cao-tong-hop?dang=csv&bang=3")).await;
         assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
         assert!(
             csv.contains(UNIT) || csv.contains("Phường Trấn Biên"),

@@ -83,6 +83,9 @@ pub struct ChildSummary {
     pub units: Option<(u32, u32, u32)>,
     /// A risk score from the inspection planner, if there is one (higher is riskier).
     pub risk: Option<f64>,
+    /// The group the body counts it in when there are many children ("Xã", "Phường", "Sở,
+    /// ban, ngành"…); `None`: "Đơn vị khác".
+    pub group: Option<String>,
 }
 
 impl ChildSummary {
@@ -98,6 +101,7 @@ impl ChildSummary {
             incidents: Vec::new(),
             units: None,
             risk: None,
+            group: None,
         }
     }
 

@@ -6,6 +6,7 @@
 //! [`tables`] and five charts (violations by year, incidents over time, on-time rate per child,
 //! child × violation-kind heatmap, top units by risk) where there is data for them.
 
+mod groups;
 mod input;
 pub mod sample;
 mod tables;
@@ -13,8 +14,9 @@ mod tables;
 use chrono::Datelike;
 use schema::Classification;
 
+pub use groups::{BODY_ROWS, NAMED};
 pub use input::{ChildSummary, History, IndicatorLabel, Narratives, ReportInput, ReportLevel};
-pub use tables::report_tables;
+pub use tables::{annex_tables, report_tables};
 
 use crate::charts::{self, Heatmap};
 use crate::document::{Block, Document, DocumentError, Figure};
@@ -145,12 +147,20 @@ fn reporting(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> 
         c.units_on_time,
         c.missing.len()
     ));
-    body.table(tables::status_table(input));
-    let rates: Vec<(String, f64)> = input
-        .children
-        .iter()
-        .filter_map(|ch| ch.on_time_rate().map(|r| (ch.name.clone(), r)))
-        .collect();
+    let rates: Vec<(String, f64)> = if groups::grouped(input) {
+        body.table(groups::status_by_group(input));
+        if let Some(t) = groups::missing_text(input) {
+            body.text(t);
+        }
+        groups::rates_by_group(input)
+    } else {
+        body.table(tables::status_table(input));
+        input
+            .children
+            .iter()
+            .filter_map(|ch| ch.on_time_rate().map(|r| (ch.name.clone(), r)))
+            .collect()
+    };
     if !rates.is_empty() {
         let h = (200 + 46 * rates.len().min(charts::MAX_BARS) as u32).max(charts::PRINT.1);
         body.figure(
@@ -164,9 +174,13 @@ fn reporting(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> 
 fn results(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
     reporting(body, input)?;
     body.heading(2, "2. Kết quả thực hiện theo các chỉ tiêu");
-    body.table(tables::indicator_totals(input));
-    for t in tables::indicators_by_child(input) {
-        body.table(t);
+    if groups::grouped(input) {
+        body.table(groups::indicators_by_group(input));
+    } else {
+        body.table(tables::indicator_totals(input));
+        for t in tables::indicators_by_child(input) {
+            body.table(t);
+        }
     }
     body.heading(2, "3. Vi phạm phát hiện qua thanh tra, kiểm tra");
     let totals = tables::violation_totals(input);
@@ -176,23 +190,23 @@ fn results(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
     }
     body.table(tables::violations_table(input));
     let kinds: Vec<_> = totals.keys().copied().collect();
-    let rows: Vec<_> = input
-        .children
-        .iter()
-        .filter(|c| c.violations.values().any(|n| *n > 0))
-        .collect();
+    let rows: Vec<(String, std::collections::BTreeMap<_, u64>)> = if groups::grouped(input) {
+        groups::violations_by_group(input)
+    } else {
+        input
+            .children
+            .iter()
+            .filter(|c| c.violations.values().any(|n| *n > 0))
+            .map(|c| (c.name.clone(), c.violations.clone()))
+            .collect()
+    };
     if !rows.is_empty() {
         let map = Heatmap {
-            rows: rows.iter().map(|c| c.name.clone()).collect(),
+            rows: rows.iter().map(|(n, _)| n.clone()).collect(),
             columns: kinds.iter().map(|k| k.label_vi().to_string()).collect(),
             values: rows
                 .iter()
-                .map(|c| {
-                    kinds
-                        .iter()
-                        .map(|k| *c.violations.get(k).unwrap_or(&0))
-                        .collect()
-                })
+                .map(|(_, v)| kinds.iter().map(|k| *v.get(k).unwrap_or(&0)).collect())
                 .collect(),
         };
         let h = (260
@@ -213,13 +227,29 @@ fn results(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
 }
 
 fn incidents(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
-    let t = tables::incidents_table(input);
-    if t.rows.is_empty() {
+    let mut t = tables::incidents_table(input);
+    let known = tables::total(
+        input,
+        &schema::IndicatorCode::parse("so_vu_lo_mat").expect("code"),
+    );
+    let n = (t.rows.len() as i64).max(known);
+    if n == 0 {
         body.text("Trong kỳ báo cáo, không phát hiện vụ lộ, mất bí mật nhà nước.");
+    } else if t.rows.len() > NAMED {
+        body.text(format!(
+            "Trong kỳ báo cáo, phát hiện {n} vụ lộ, mất bí mật nhà nước; bảng dưới liệt kê {NAMED} \
+             vụ gần nhất, danh sách đầy đủ tại Phụ lục số liệu chi tiết."
+        ));
+        let keep = t.rows.len() - NAMED;
+        t.rows.drain(..keep);
+        body.table(t);
+    } else if t.rows.is_empty() {
+        body.text(format!(
+            "Trong kỳ báo cáo, phát hiện {n} vụ lộ, mất bí mật nhà nước."
+        ));
     } else {
         body.text(format!(
-            "Trong kỳ báo cáo, phát hiện {} vụ lộ, mất bí mật nhà nước (chi tiết tại bảng dưới).",
-            t.rows.len()
+            "Trong kỳ báo cáo, phát hiện {n} vụ lộ, mất bí mật nhà nước (chi tiết tại bảng dưới)."
         ));
         body.table(t);
     }
@@ -289,6 +319,14 @@ pub fn build_report(input: &ReportInput) -> Result<Document, DocumentError> {
             }
             _ => narrative(&mut body, input, code),
         }
+    }
+    if groups::grouped(input) {
+        body.text(format!(
+            "Số liệu chi tiết của từng đơn vị ({} {}) tại Phụ lục số liệu chi tiết (tệp XLSX \
+             gửi kèm).",
+            input.children.len(),
+            input.level.children_vi()
+        ));
     }
     if input.narratives == Narratives::Annex {
         body.heading(

@@ -168,6 +168,7 @@ pub fn national(year: i32) -> ReportInput {
             incidents,
             units: Some((e, rep, ot)),
             risk: Some(r.next(1000) as f64 / 10.0),
+            group: Some("Tỉnh, thành phố".into()),
         });
     }
     let consolidated = ConsolidatedReport {

@@ -9,7 +9,6 @@ use schema::{Classification, IndicatorCode, ViolationKind};
 
 use super::input::{IndicatorLabel, ReportInput};
 use crate::table::{Cell, Table};
-use crate::timeliness::Status;
 
 /// Indicator columns per part of the per-child table.
 const PER_PART: usize = 5;
@@ -179,9 +178,11 @@ pub(crate) fn indicators_by_child(input: &ReportInput) -> Vec<Table> {
             for (i, c) in input.children.iter().enumerate() {
                 let mut row = vec![int(i as i64 + 1), Cell::text(&c.name)];
                 for l in *part {
-                    row.push(match (c.status, c.indicators.get(&l.code)) {
-                        (Status::Missing, _) | (_, None) => Cell::Empty,
-                        (_, Some(v)) => int(*v),
+                    // A unit that has not reported shows only what is known of it otherwise
+                    // (incidents it reported at the time).
+                    row.push(match c.indicators.get(&l.code) {
+                        None => Cell::Empty,
+                        Some(v) => int(*v),
                     });
                 }
                 t.rows.push(row);
@@ -255,8 +256,27 @@ pub(crate) fn incidents_table(input: &ReportInput) -> Table {
     t
 }
 
-/// All the report's tables, in the order the document shows them (for XLSX and CSV exports).
+/// The unit-level tables: status and indicators of every child, every incident (the XLSX
+/// annex of a report whose body shows groups).
+pub fn annex_tables(input: &ReportInput) -> Vec<Table> {
+    let mut out = vec![status_table(input)];
+    out.extend(indicators_by_child(input));
+    out.push(incidents_table(input));
+    out
+}
+
+/// All the report's tables (for XLSX and CSV exports): those of the body in its order, then,
+/// when the body shows groups, the unit-level annex.
 pub fn report_tables(input: &ReportInput) -> Vec<Table> {
+    if super::groups::grouped(input) {
+        let mut out = vec![
+            super::groups::status_by_group(input),
+            super::groups::indicators_by_group(input),
+            violations_table(input),
+        ];
+        out.extend(annex_tables(input));
+        return out;
+    }
     let mut out = vec![status_table(input), indicator_totals(input)];
     out.extend(indicators_by_child(input));
     out.push(violations_table(input));

@@ -1,0 +1,2 @@
+DROP INDEX received_supersedes;
+DROP TABLE report_figures;

@@ -1,0 +1,24 @@
+-- The figures of each stored version, extracted once when it is stored so that pages and the
+-- consolidated report add numbers in SQL instead of decoding envelopes per request. Derived
+-- from `received` (rebuildable from it; versions stored before this table are filled in at
+-- start): one row per (version, item, code). `year` is the reporting year the figure counts
+-- for (an incident's by its discovery, an inspection's by its last day, a periodic report's by
+-- its period). `item`: `stored` (one per version, value 0: "this version was extracted"),
+-- `incident`, `violation` (code = kind), `indicator` (code = indicator), `incident_listed`
+-- (an annual report's incidents that name no incident report), `incident_ref` (code = the
+-- incident report an annual report's incident names), `units_expected`, `units_reported`,
+-- `units_on_time` (a consolidated report's). New table only: older versions never read it.
+CREATE TABLE report_figures (
+    report_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    code TEXT NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY (report_id, digest, item, code)
+);
+CREATE INDEX report_figures_by_year ON report_figures (year, kind, item);
+CREATE INDEX received_supersedes ON received (report_id, supersedes);
