@@ -119,6 +119,7 @@ impl Application {
                 mail_from: crate::mail::sender(&settings)?,
                 mail_wake: mail_wake.clone(),
                 enrolment: enrolment.clone(),
+                builds: Default::default(),
             },
             own,
             ui_listener,

@@ -13,8 +13,8 @@ use schema::{ReportKind, ReportingPeriod, UnitId, ViolationKind};
 use crate::store::figures::{self as stored, FigureRow};
 use crate::store::AnyConn;
 
-const ITEMS: [&str; 8] = [
-    "stored",
+/// What the count reads (not `stored`, one per version, nor `indicator`).
+const ITEMS: [&str; 7] = [
     "incident",
     "violation",
     "incident_listed",

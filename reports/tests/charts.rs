@@ -238,4 +238,46 @@ mod more {
         let e = heatmap_png("Vi phạm", &map, 800, 300).unwrap_err();
         assert!(e.contains("too short"), "{e}");
     }
+
+    #[test]
+    fn a_heatmap_at_its_legible_height_draws_any_rows_and_every_kind() {
+        // The nation's dashboard: 34 provinces and TW, every one of the 21 kinds.
+        for (rows, cols, w) in [(35, 21, 1200), (1, 21, 1200), (200, 5, 1600), (3, 1, 800)] {
+            let map = Heatmap {
+                rows: (0..rows).map(|i| format!("Tỉnh {i}")).collect(),
+                columns: (0..cols).map(|i| format!("Loại {i}")).collect(),
+                values: (0..rows)
+                    .map(|r| (0..cols).map(|c| (r * c) as u64 % 7).collect())
+                    .collect(),
+            };
+            let h = reports::charts::heatmap_height(w, rows, cols);
+            heatmap_png("Vi phạm", &map, w, h)
+                .unwrap_or_else(|e| panic!("{rows} × {cols} at {w} × {h}: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_year_with_every_kind_stacks_the_least_frequent_as_one_layer() {
+        use schema::ViolationKind;
+        let all: reports::charts::ViolationSeries = (2017..=2026)
+            .map(|y| {
+                let m = ViolationKind::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (*k, 1 + i as u64))
+                    .collect();
+                (y, m)
+            })
+            .collect();
+        let svg = reports::charts::violations_by_year_svg("Vi phạm", &all, 1200, 700).unwrap();
+        let n = ViolationKind::ALL.len();
+        let shown = reports::charts::KINDS_SHOWN;
+        assert!(
+            svg.contains(&format!("Các hành vi khác ({} loại)", n - shown)),
+            "{svg}"
+        );
+        // The most frequent (the last, counted 21 a year) has its own line; the least not.
+        assert!(svg.contains(ViolationKind::ALL[n - 1].label_vi()));
+        assert!(!svg.contains(ViolationKind::ALL[0].label_vi()));
+    }
 }

@@ -153,6 +153,17 @@ fn provincial() -> Document {
 }
 
 /// Whitespace-insensitive: the PDF's layout spreads the two header columns over one line.
+/// The page count pdfinfo reads in `pdf`.
+fn pages(pdf: &Path) -> u32 {
+    let mut info = Command::new("pdfinfo");
+    info.arg(pdf);
+    let info = run(info, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"));
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -228,16 +239,44 @@ fn libreoffice_renders_the_national_report_with_its_tables_and_charts() {
             "`{want}` missing from the national report's PDF text"
         );
     }
-    let mut info = Command::new("pdfinfo");
-    info.arg(dir.join("national.pdf"));
-    let info = run(info, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"));
-    let pages: u32 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("pdfinfo prints the page count");
+    let pages = pages(&dir.join("national.pdf"));
     assert!(
         pages > 5,
         "a national report over 34 provinces on {pages} pages?"
     );
+}
+
+/// The report of a province of 5,000 units with ten years of history: groups in the body, the
+/// units in the XLSX annex; at most 40 pages, under 5 MB, the HTML under 1 MB.
+#[test]
+fn a_province_of_5000_units_reports_in_at_most_40_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = out_dir(&tmp);
+    let input = sample::province(5_000, 2026);
+    let doc = build_report(&input).unwrap();
+    let docx = doc.to_docx().unwrap();
+    assert!(docx.len() < 5 << 20, "DOCX of {} bytes", docx.len());
+    let html = doc.to_html().unwrap();
+    assert!(html.len() < 1 << 20, "HTML of {} bytes", html.len());
+    let flat = squash(&pdf_text(&docx, &dir, "province"));
+    for want in [
+        "Tình hình nộp báo cáo theo nhóm đơn vị",
+        "Số liệu theo chỉ tiêu và nhóm đơn vị",
+        "và 1", // "… and N other units" after the first 40 missing ones named
+        "Phụ lục số liệu chi tiết",
+        "Biểu đồ",
+    ] {
+        assert!(flat.contains(want), "`{want}` missing from the report");
+    }
+    assert!(
+        !flat.contains("Mẫu Số 4999"),
+        "a unit-level table in the body"
+    );
+    let pages = pages(&dir.join("province.pdf"));
+    assert!(pages <= 40, "{pages} pages");
+    // Every unit is in the annex.
+    let tables = reports::report::report_tables(&input);
+    let annex = reports::report::annex_tables(&input);
+    assert_eq!(annex[0].rows.len(), 5_000);
+    assert!(tables.len() > annex.len());
 }

@@ -30,6 +30,10 @@ pub struct GenArgs {
     /// Seed of the generator: the same seed gives the same history.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// At the nation: every province's consolidated report per year and `--units` central
+    /// agencies under TW with their annual reports (instead of unit-level annual reports).
+    #[arg(long)]
+    pub nation: bool,
 }
 
 pub fn run(args: GenArgs) -> anyhow::Result<()> {
@@ -44,6 +48,28 @@ pub fn run(args: GenArgs) -> anyhow::Result<()> {
     let signer = TlsMaterial::load(&settings.tls)?.signer()?;
     let rules = node::app::load_rules(&settings.node)?;
     let mut conn = pool.get()?;
+    if args.nation {
+        if settings.unit.id != schema::UnitId::national() {
+            bail!(
+                "--nation is for the national aggregator (unit VN), not {}",
+                settings.unit.id
+            );
+        }
+        let spec = gen::NationSpec {
+            central: args.units.min(1_000),
+            years: args.years,
+            last_year: args.last_year,
+            seed: args.seed,
+            skip: Vec::new(),
+        };
+        let progress = gen::progress_bar("Sinh dữ liệu toàn quốc / generating");
+        let done = gen::nation(&mut conn, rules, &signer, &spec, progress)?;
+        println!(
+            "Đã sinh / generated: {} central agencies, {} reports stored",
+            done.agencies_added, done.reports
+        );
+        return Ok(());
+    }
     let spec = Spec {
         units: args.units,
         years: args.years,

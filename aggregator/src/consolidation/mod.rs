@@ -9,7 +9,10 @@
 //! units that reported), and provenance (every source's id, unit and digest). Figures are read
 //! from `report_figures`, never by decoding envelopes.
 
+mod cache;
 mod latest;
+
+pub use cache::BuildCache;
 
 pub use latest::{latest_annual, latest_meta, latest_of, latest_versions, Latest, Meta};
 
@@ -21,11 +24,11 @@ use config::rules::RuleBook;
 use schema::*;
 
 use crate::registry;
-use crate::store::figures::{self as stored, FigureRow, INCIDENTS_INDICATOR};
+use crate::store::figures::{self as stored, VersionFigure, INCIDENTS_INDICATOR};
 use crate::store::AnyConn;
 
 /// The figures behind a consolidated report, for printing and checking.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Built {
     pub report: ConsolidatedReport,
     pub timeliness: reports::timeliness::Timeliness,
@@ -40,25 +43,22 @@ pub struct Built {
 fn figures_by_version(
     conn: &mut AnyConn,
     period: ReportingPeriod,
-) -> anyhow::Result<BTreeMap<(String, String), Vec<FigureRow>>> {
-    let (y, p) = (period.end_year(), period.to_string());
+) -> anyhow::Result<BTreeMap<(String, String), Vec<VersionFigure>>> {
     let kinds = [
         ReportKind::AnnualReport.code(),
         ReportKind::ConsolidatedReport.code(),
     ];
     let items = ["indicator", "violation", "incident_listed", "incident_ref"];
-    let mut out: BTreeMap<(String, String), Vec<FigureRow>> = BTreeMap::new();
-    for r in stored::load(conn, y..=y, &kinds, &items)? {
-        if r.period == p {
-            out.entry((r.report_id.clone(), r.digest.clone()))
-                .or_default()
-                .push(r);
-        }
+    let mut out: BTreeMap<(String, String), Vec<VersionFigure>> = BTreeMap::new();
+    for r in stored::of_period(conn, period, &kinds, &items)? {
+        out.entry((r.report_id.clone(), r.digest.clone()))
+            .or_default()
+            .push(r);
     }
     Ok(out)
 }
 
-fn source(m: &Meta, figures: &[FigureRow]) -> anyhow::Result<reports::consolidate::Source> {
+fn source(m: &Meta, figures: &[VersionFigure]) -> anyhow::Result<reports::consolidate::Source> {
     let v = &m.version;
     let mut indicators = Vec::new();
     let mut violations = Vec::new();

@@ -159,7 +159,9 @@ pub fn extract(row: &ReceivedRow) -> anyhow::Result<Vec<FigureRow>> {
         }
         k if k == ReportKind::AnnualReport.code() => {
             let n = c.indicators.iter().find(|i| i.code == INCIDENTS_INDICATOR);
-            push("incident_declared", "", n.map_or(0, |i| i.value));
+            if let Some(n) = n.filter(|i| i.value > 0) {
+                push("incident_declared", "", n.value);
+            }
         }
         _ => {}
     }
@@ -266,4 +268,35 @@ pub fn load(
         .into_iter()
         .filter(|r| !old.contains(&(r.report_id.clone(), r.digest.clone())))
         .collect())
+}
+
+/// One figure of a version, without what the caller already knows (unit, kind, period).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = report_figures)]
+pub struct VersionFigure {
+    pub report_id: String,
+    pub digest: String,
+    pub item: String,
+    pub code: String,
+    pub value: i64,
+}
+
+/// The figures of `items` of every version of `kinds` for one period (every version: the
+/// caller picks the latest), in one query on the `(item, year, kind)` index.
+pub fn of_period(
+    conn: &mut AnyConn,
+    period: ReportingPeriod,
+    kinds: &[&str],
+    items: &[&str],
+) -> QueryResult<Vec<VersionFigure>> {
+    let (y, p) = (period.end_year(), period.to_string());
+    let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    let kinds: Vec<String> = kinds.iter().map(|s| s.to_string()).collect();
+    node::dispatch!(conn, |c| report_figures::table
+        .filter(report_figures::item.eq_any(items.clone()))
+        .filter(report_figures::year.eq(y))
+        .filter(report_figures::kind.eq_any(kinds.clone()))
+        .filter(report_figures::period.eq(p.clone()))
+        .select(VersionFigure::as_select())
+        .load(c))
 }

@@ -38,6 +38,26 @@ pub struct UnitRow {
 }
 
 impl UnitRow {
+    /// A unit valid since 1 January 2010 with no end, no contacts and no position (what the
+    /// demo and the generators register).
+    pub fn since_2010(id: &str, name: &str, (kind, tier): (&str, &str), parent: &str) -> UnitRow {
+        UnitRow {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: kind.into(),
+            tier: tier.into(),
+            parent: parent.into(),
+            officer_email: None,
+            head_email: None,
+            lat: None,
+            lon: None,
+            valid_from: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default(),
+            valid_to: None,
+        }
+    }
+}
+
+impl UnitRow {
     /// True when this row holds on `day`.
     pub fn holds_on(&self, day: NaiveDate) -> bool {
         self.valid_from <= day && self.valid_to.is_none_or(|end| day <= end)

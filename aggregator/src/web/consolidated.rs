@@ -50,8 +50,12 @@ pub async fn consolidated(
     let format = q.dang.clone().unwrap_or_else(|| "html".into());
     let (scope, name) = (ui.unit.clone(), ui.unit_name.clone());
     let rules = own.rules.get();
-    let annex = q.phu_luc;
-    let input = db(&ui, move |c| input(c, rules, &scope, &name, period, annex)).await?;
+    let (annex, builds) = (q.phu_luc, ui.builds.clone());
+    let input = db(&ui, move |c| {
+        let built = (*builds.get(c, rules, &scope, period)?).clone();
+        input(c, (rules, built), &scope, &name, period, annex)
+    })
+    .await?;
     let doc = reports::report::build_report(&input)
         .map_err(|e| WebError::Internal(anyhow::anyhow!("cannot build the report: {e}")))?;
     let file = format!(
@@ -104,13 +108,12 @@ pub async fn consolidated(
 /// The report's input from the store: the consolidation, one summary per child, the history.
 fn input(
     c: &mut crate::store::AnyConn,
-    rules: &config::rules::RuleBook,
+    (rules, mut built): (&config::rules::RuleBook, consolidation::Built),
     scope: &schema::UnitId,
     committee: &str,
     period: ReportingPeriod,
     annex: bool,
 ) -> anyhow::Result<ReportInput> {
-    let mut built = consolidation::build(c, rules, scope, period)?;
     // The committee's text once written, else the synthesis of the figures; the children's
     // own text only in the annex, if the committee (or the reader) asks for it.
     let draft = crate::decision::get(c, period)?;

@@ -10,26 +10,10 @@ use std::collections::BTreeMap;
 use reports::charts::TimeSeries;
 use reports::report::{ChildSummary, History, Narratives};
 use reports::timeliness::Status;
-use schema::{Payload, ReportKind, ReportingPeriod, Tier, UnitId};
+use schema::{Payload, ReportKind, ReportingPeriod, UnitId};
 
 use crate::consolidation::{self, Built};
 use crate::store::{figures as stored, received, AnyConn};
-
-/// The group a child is counted in when the body shows groups.
-pub fn group_label(unit: &UnitId, name: &str) -> String {
-    let label = match unit.tier() {
-        Tier::Province => "Tỉnh, thành phố",
-        Tier::Central => "Bộ, ngành, cơ quan trung ương",
-        Tier::Commune | Tier::District => ["Xã", "Phường", "Đặc khu", "Thị trấn"]
-            .into_iter()
-            .find(|p| name.starts_with(&format!("{p} ")))
-            .unwrap_or("Xã, phường"),
-        Tier::Agency if unit.province_code().is_none() => "Bộ, ngành, cơ quan trung ương",
-        Tier::Agency => "Sở, ban, ngành, đơn vị",
-        Tier::National => "Đơn vị khác",
-    };
-    label.to_string()
-}
 
 /// One summary per direct child, sorted by Vietnamese name.
 pub fn summaries(
@@ -78,7 +62,7 @@ pub fn summaries(
             }
             s.violations = violations.get(u).cloned().unwrap_or_default();
             s.units = built.tally.covered.get(u).copied();
-            s.group = Some(group_label(u, &name));
+            s.group = Some(super::names::group_label(u, &name));
             s
         })
         .collect();
@@ -178,10 +162,14 @@ pub fn history(c: &mut AnyConn, scope: &UnitId, year: i32) -> anyhow::Result<His
         )],
     };
     Ok(History {
-        violations_by_year: t
-            .iter()
-            .filter(|(_, x)| !x.violations.is_empty())
-            .map(|(y, x)| (*y, x.violations.clone()))
+        // Every year of the span, none found being a fact too.
+        violations_by_year: (first..=year)
+            .map(|y| {
+                (
+                    y,
+                    t.get(&y).map(|x| x.violations.clone()).unwrap_or_default(),
+                )
+            })
             .collect(),
         incidents,
     })

@@ -98,12 +98,13 @@ pub async fn show(
     let period = period_of(q.ky)?;
     let scope = ui.unit.clone();
     let relay = Relay::for_own_reports((**own).clone());
+    let builds = ui.builds.clone();
     let (row, texts, sources, returned) = db(&ui, move |c| {
         let rules = own.rules.get();
         let row = decision::get(c, period)?;
         let texts = match &row {
             Some(r) => r.texts(),
-            None => decision::synthesis(&consolidation::build(c, rules, &scope, period)?),
+            None => decision::synthesis(&*builds.get(c, rules, &scope, period)?),
         };
         let returned = match &row {
             Some(r) => decision::reopened(&relay, r)?,

@@ -187,7 +187,7 @@ pub async fn dashboard(
             "Vi phạm theo đơn vị trực thuộc và loại",
             &heat,
             w,
-            h,
+            charts::heatmap_height(w, heat.rows.len(), heat.columns.len()).max(h),
         ))?,
         png(charts::on_time_rate_png(
             &on_time_title(f.on_time_year, last),
@@ -229,7 +229,10 @@ fn page(
         _ => "central",
     };
     html! {
-        h1 { "Tổng quan " (f.names.get(area.as_str()).map_or(area.as_str(), String::as_str)) " " (first) "–" (last) }
+        h1 { "Tổng quan "
+            @if area == &UnitId::national() { "toàn quốc" }
+            @else { (f.names.get(area.as_str()).map_or(area.as_str(), String::as_str)) }
+            " " (first) "–" (last) }
         form method="get" action=(DASHBOARD) .box {
             label for="tu" { "Từ năm " } input #tu type="number" name="tu" value=(first);
             " " label for="den" { "đến năm " } input #den type="number" name="den" value=(last);
@@ -245,6 +248,12 @@ fn page(
                 @for t in tiers { option value=(code(t)) selected[tier == Some(t)] { (t.label_vi()) } }
             }
             " " button type="submit" { "Xem" }
+        }
+        @if tier.is_some() {
+            p.muted { "Lọc theo cấp: chỉ tính các báo cáo nhận trực tiếp (báo cáo tổng hợp của cấp dưới không tách theo cấp)." }
+        }
+        @if only.is_some() {
+            p.muted { "Lọc theo hành vi: số vụ lộ, mất chỉ tính các báo cáo vụ việc có nêu hành vi này." }
         }
         @for src in charts { p { img src=(src) alt="Biểu đồ" style="max-width:100%"; } }
         h2 { "Số liệu" }
@@ -331,13 +340,29 @@ fn figures(
         reports::figures::apply_consolidated(&mut table, &covered(last - 1));
     }
     f.on_time_year = year;
-    f.on_time = table
+    // One bar per child area, or per group of units (xã, phường, sở…) when the children are
+    // too many to read: a unit's own rate is 0 % or 100 %.
+    let mut bars: Vec<(String, u64, u64)> = Vec::new();
+    let leaves = table
         .rows
         .iter()
-        .filter_map(|r| {
-            let due = r.expected.saturating_sub(r.not_yet_due);
-            (due > 0).then(|| (r.name.clone(), r.on_time.min(due) as f64 / due as f64))
-        })
+        .all(|r| matches!(r.unit.tier(), Tier::Commune | Tier::Agency | Tier::District));
+    let grouped = leaves && table.rows.len() > charts::MAX_BARS;
+    for r in &table.rows {
+        let due = r.expected.saturating_sub(r.not_yet_due);
+        let label = match grouped {
+            true => super::names::group_label(&r.unit, &r.name),
+            false => r.name.clone(),
+        };
+        match bars.iter_mut().find(|b| b.0 == label) {
+            Some(b) => (b.1, b.2) = (b.1 + due, b.2 + r.on_time.min(due)),
+            None => bars.push((label, due, r.on_time.min(due))),
+        }
+    }
+    f.on_time = bars
+        .into_iter()
+        .filter(|(_, due, _)| *due > 0)
+        .map(|(name, due, on)| (name, on as f64 / due as f64))
         .collect();
     Ok(f)
 }

@@ -69,6 +69,8 @@ pub struct Ui {
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
     /// Enrolment codes and the certificate inventory, when `[enrolment]` is set.
     pub enrolment: Option<std::sync::Arc<crate::enrol::Enrolment>>,
+    /// Consolidated reports built for the pages, rebuilt when the data moves.
+    pub builds: crate::consolidation::BuildCache,
 }
 
 pub const INBOX: &str = "/";

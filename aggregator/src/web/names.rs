@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use schema::UnitId;
+use schema::{Tier, UnitId};
 
 /// Names for unit ids as people read them: the registry's name, the id when unknown, and the
 /// id after the name where two rows would read the same ("Phường An Bình (75.26023)").
@@ -54,6 +54,23 @@ pub fn with_province_where_ambiguous(rows: &[(String, String)]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The group of units a unit is counted in where there are too many to show one by one (the
+/// report's body, the dashboard's on-time chart): Xã, Phường, Sở, ban, ngành…
+pub fn group_label(unit: &UnitId, name: &str) -> String {
+    let label = match unit.tier() {
+        Tier::Province => "Tỉnh, thành phố",
+        Tier::Central => "Bộ, ngành, cơ quan trung ương",
+        Tier::Commune | Tier::District => ["Xã", "Phường", "Đặc khu", "Thị trấn"]
+            .into_iter()
+            .find(|p| name.starts_with(&format!("{p} ")))
+            .unwrap_or("Xã, phường"),
+        Tier::Agency if unit.province_code().is_none() => "Bộ, ngành, cơ quan trung ương",
+        Tier::Agency => "Sở, ban, ngành, đơn vị",
+        Tier::National => "Đơn vị khác",
+    };
+    label.to_string()
 }
 
 #[cfg(test)]

@@ -185,3 +185,27 @@ fn consolidate_send_delivers_the_province_report_to_the_nation() {
         "75"
     );
 }
+
+/// The pages' cache of the consolidated report: built once while nothing moves, built again
+/// as soon as a report arrives (never stale figures).
+#[test]
+fn the_cached_report_follows_every_new_report() {
+    let fed = Federation::new();
+    let (_national, province) = fed.nation_and_province();
+    let rt = runtime();
+    let rules = RuleBook::embedded().unwrap();
+    let scope = UnitId::parse("75").unwrap();
+    let period = ReportingPeriod::Annual(2026);
+    let cache = aggregator::consolidation::BuildCache::default();
+    let mut conn = province.pool.get().unwrap();
+    for (n, unit) in ["75.26041", "75.26017"].into_iter().enumerate() {
+        let inst = fed.node(unit, province.port);
+        let node = inst.open();
+        inst.queue(&node, annual(unit));
+        assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().rejected, 0);
+        let first = cache.get(&mut conn, rules, &scope, period).unwrap();
+        assert_eq!(first.report.units_reported as usize, n + 1, "after {unit}");
+        let again = cache.get(&mut conn, rules, &scope, period).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "built twice");
+    }
+}

@@ -149,7 +149,17 @@ where
     root.present().map_err(err)
 }
 
-/// The heatmap as a PNG. It must be tall enough for the rows and one key line per column.
+/// A height at which a heatmap of `rows` rows (at most `MAX_BARS` drawn) and `columns` key
+/// lines is legible at `width`: about 30 px a row at scale 1.
+pub fn heatmap_height(width: u32, rows: usize, columns: usize) -> u32 {
+    let s = scale(width);
+    let key = (13.0 * s * 1.35) * columns as f64 + 10.0 * s;
+    let fixed = (20.0 * 2.0 + 40.0 + 12.0 + 24.0) * s;
+    (fixed + key + 30.0 * s * rows.min(super::MAX_BARS) as f64).ceil() as u32
+}
+
+/// The heatmap as a PNG. It must be tall enough for the rows and one key line per column
+/// ([`heatmap_height`]).
 pub fn heatmap_png(
     title: &str,
     data: &Heatmap,

@@ -23,9 +23,11 @@ use plotters::style::FontStyle;
 
 pub use bars::{on_time_rate_png, on_time_rate_svg, top_risk_png, top_risk_svg};
 pub use cap::{heatmap_capped, lowest_with_rest, MAX_BARS};
-pub use heatmap::{heatmap_png, heatmap_svg, Heatmap};
+pub use heatmap::{heatmap_height, heatmap_png, heatmap_svg, Heatmap};
 pub use lines::{incidents_over_time_png, incidents_over_time_svg, TimeSeries};
-pub use violations::{violations_by_year_png, violations_by_year_svg, ViolationSeries};
+pub use violations::{
+    violations_by_year_png, violations_by_year_svg, ViolationSeries, KINDS_SHOWN,
+};
 
 pub(crate) const FONT: &str = "dejavu";
 static REGISTER: Once = Once::new();

@@ -1,5 +1,7 @@
 //! Violations found per year: one stacked bar per year, one colour per kind, Vietnamese
-//! legend.
+//! legend. At most [`KINDS_SHOWN`] kinds have their own colour (the most frequent over the
+//! span); the others are stacked as one "Các hành vi khác" layer, so the legend never covers
+//! the bars.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +14,48 @@ use super::{colour, err, nfc as unicode_nfc, px, scale, FONT};
 /// legend. `series[year][kind] = count`.
 pub type ViolationSeries = BTreeMap<i32, BTreeMap<ViolationKind, u64>>;
 
+/// Kinds drawn with their own colour and legend line.
+pub const KINDS_SHOWN: usize = 6;
+
+/// The layers to stack, bottom first: the most frequent kinds, then the rest as one.
+fn layers(series: &ViolationSeries) -> Vec<(String, BTreeMap<i32, u64>)> {
+    let mut totals: BTreeMap<ViolationKind, u64> = BTreeMap::new();
+    for m in series.values() {
+        for (k, n) in m {
+            *totals.entry(*k).or_default() += n;
+        }
+    }
+    let mut kinds: Vec<(ViolationKind, u64)> = totals.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rest: Vec<ViolationKind> = kinds.iter().skip(KINDS_SHOWN + 1).map(|k| k.0).collect();
+    let shown = if rest.is_empty() {
+        kinds.len()
+    } else {
+        KINDS_SHOWN
+    };
+    let mut out: Vec<(String, BTreeMap<i32, u64>)> = kinds[..shown]
+        .iter()
+        .map(|(k, _)| {
+            let by_year = series
+                .iter()
+                .filter_map(|(y, m)| m.get(k).map(|n| (*y, *n)))
+                .collect();
+            (k.label_vi().to_string(), by_year)
+        })
+        .collect();
+    if !rest.is_empty() {
+        let by_year = series
+            .iter()
+            .map(|(y, m)| (*y, rest.iter().filter_map(|k| m.get(k)).sum()))
+            .collect();
+        out.push((
+            format!("Các hành vi khác ({} loại)", kinds.len() - shown),
+            by_year,
+        ));
+    }
+    out
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
@@ -22,12 +66,7 @@ where
 {
     let s = scale(root.dim_in_pixel().0);
     root.fill(&WHITE).map_err(err)?;
-    let kinds: Vec<ViolationKind> = {
-        let mut k: Vec<ViolationKind> = series.values().flat_map(|m| m.keys().copied()).collect();
-        k.sort();
-        k.dedup();
-        k
-    };
+    let kinds = layers(series);
     let (first, last) = match (series.keys().next(), series.keys().last()) {
         (Some(a), Some(b)) => (*a, *b),
         _ => (2025, 2025),
@@ -64,12 +103,12 @@ where
         .disable_x_mesh()
         .draw()
         .map_err(err)?;
-    for (ki, kind) in kinds.iter().enumerate() {
+    for (ki, (label, counts)) in kinds.iter().enumerate() {
         let c = colour(ki);
         let r = px(6.0, s) as i32;
-        let bars = series.iter().filter_map(|(year, m)| {
-            let below: u64 = kinds[..ki].iter().filter_map(|k| m.get(k)).sum();
-            let n = *m.get(kind)?;
+        let bars = series.keys().filter_map(|year| {
+            let below: u64 = kinds[..ki].iter().filter_map(|(_, m)| m.get(year)).sum();
+            let n = *counts.get(year)?;
             let x = *year as f64;
             Some(Rectangle::new(
                 [(x - 0.35, below as f64), (x + 0.35, (below + n) as f64)],
@@ -79,7 +118,7 @@ where
         chart
             .draw_series(bars)
             .map_err(err)?
-            .label(unicode_nfc(kind.label_vi()))
+            .label(unicode_nfc(label))
             .legend(move |(x, y)| Rectangle::new([(x, y - r), (x + 2 * r, y + r)], c.filled()));
     }
     chart

@@ -209,9 +209,7 @@ fn results(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
                 .map(|(_, v)| kinds.iter().map(|k| *v.get(k).unwrap_or(&0)).collect())
                 .collect(),
         };
-        let h = (260
-            + 44 * map.rows.len().min(charts::MAX_BARS) as u32
-            + 36 * map.columns.len() as u32)
+        let h = charts::heatmap_height(charts::PRINT.0, map.rows.len(), map.columns.len())
             .max(charts::PRINT.1);
         body.figure(
             "Vi phạm theo đơn vị và loại vi phạm",
@@ -266,7 +264,12 @@ fn incidents(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> 
 
 fn analysis_charts(body: &mut Body, input: &ReportInput) -> Result<(), DocumentError> {
     let (w, h) = charts::PRINT;
-    if !input.history.violations_by_year.is_empty() {
+    if input
+        .history
+        .violations_by_year
+        .values()
+        .any(|m| !m.is_empty())
+    {
         body.figure(
             "Vi phạm phát hiện qua các năm, theo loại",
             charts::violations_by_year_png(

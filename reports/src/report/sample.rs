@@ -265,3 +265,69 @@ pub fn national(year: i32) -> ReportInput {
         narratives: Default::default(),
     }
 }
+
+/// A province of `units` units (communes, wards and departments) for the year ending
+/// 14 December `year`, with ten years of history: the report at scale (no narratives from the
+/// children; the committee's synthesis stands in the body).
+pub fn province(units: usize, year: i32) -> ReportInput {
+    let mut base = national(year);
+    let mut r = Lcg(75);
+    let kinds = [
+        ViolationKind::NetworkedMachine,
+        ViolationKind::ImproperCopying,
+    ];
+    base.level = ReportLevel::Provincial;
+    base.issuer.name = "BAN CHỈ ĐẠO CÔNG TÁC BẢO VỆ BÍ MẬT NHÀ NƯỚC TỈNH ĐỒNG NAI".into();
+    base.issuer_in_text = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước tỉnh Đồng Nai".into();
+    base.place = "Đồng Nai".into();
+    base.narratives = super::Narratives::Omitted;
+    base.children = (0..units)
+        .map(|i| {
+            let (prefix, group) = match i % 10 {
+                0..=5 => ("Xã", "Xã"),
+                6..=8 => ("Phường", "Phường"),
+                _ => ("Sở", "Sở, ban, ngành, đơn vị"),
+            };
+            let unit = UnitId::parse(&format!("75.{:05}", 20_000 + i)).expect("sample unit");
+            let mut c = ChildSummary::missing(unit, format!("{prefix} Mẫu Số {}", i + 1));
+            c.group = Some(group.into());
+            c.status = match r.next(25) {
+                0 => Status::Missing,
+                1..=2 => Status::Late { working_days: 2 },
+                _ => Status::OnTime,
+            };
+            if c.status != Status::Missing {
+                for l in &base.indicators {
+                    let v = r.next(if l.unit == "vụ" { 1 } else { 40 }) as i64;
+                    c.indicators.insert(l.code.clone(), v);
+                }
+            }
+            if r.next(70) == 0 {
+                c.incidents.push(incident(&mut r, year));
+                c.violations.insert(kinds[i % 2], 1 + r.next(3));
+            }
+            c
+        })
+        .collect();
+    let mut line = Vec::new();
+    base.history.incidents.labels.clear();
+    for y in year - 9..=year {
+        base.history.incidents.labels.push(y.to_string());
+        line.push(40 + r.next(40));
+        let m = kinds.iter().map(|k| (*k, 30 + r.next(50))).collect();
+        base.history.violations_by_year.insert(y, m);
+    }
+    base.history.incidents.lines = vec![("Số vụ lộ, mất bí mật nhà nước".into(), line)];
+    base.consolidated.units_expected = units as u32;
+    base.consolidated.units_reported = base
+        .children
+        .iter()
+        .filter(|c| c.status != Status::Missing)
+        .count() as u32;
+    base.consolidated.units_on_time = base
+        .children
+        .iter()
+        .filter(|c| c.status == Status::OnTime)
+        .count() as u32;
+    base
+}

@@ -1,2 +1,4 @@
-DROP INDEX received_supersedes;
+DROP INDEX received_by_kind;
+DROP INDEX report_figures_by_item;
+DROP INDEX received_amending;
 DROP TABLE report_figures;

@@ -20,5 +20,11 @@ CREATE TABLE report_figures (
     value BIGINT NOT NULL,
     PRIMARY KEY (report_id, digest, item, code)
 );
-CREATE INDEX report_figures_by_year ON report_figures (year, kind, item);
-CREATE INDEX received_supersedes ON received (report_id, supersedes);
+CREATE INDEX report_figures_by_item ON report_figures (item, year, kind);
+-- What pages ask of `received` without a unit: the versions a later one amends (few), and
+-- every report of a kind and period with what judging timeliness needs. The second covers
+-- those columns so SQLite never reads an envelope to answer (`received_at` comes after the
+-- envelope in the row, so a table scan reads every envelope's overflow pages).
+CREATE INDEX received_amending ON received (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX received_by_kind ON received
+    (kind, period, unit, report_id, digest, received_at, supersedes, classification);

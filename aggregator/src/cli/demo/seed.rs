@@ -7,13 +7,15 @@
 //! queued for the nation, and a few incident reports queued at the nodes (they travel node →
 //! province → nation for real once the demo runs), and mail addresses for the demo units'
 //! officers and heads (reminders go to them). Each store gets a `demo-seeded` marker when
-//! done; a re-run skips what is marked, so nothing is seeded twice.
+//! done; a re-run skips what is marked, so nothing is seeded twice. The nation gets the other
+//! 32 provinces' consolidated reports and a dozen ministries' annual reports under `TW`, received
+//! around their deadlines ([`crate::gen::nation`]).
 //!
 //! 2026 is left to the demo's users: its deadline is in December, and generated receipts after
 //! today would not be plausible.
 
 use anyhow::{anyhow, Context as _};
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use config::settings::{AggregatorSettings, NodeSettings};
 use node::tls::TlsMaterial;
 use schema::{
@@ -108,6 +110,30 @@ pub fn aggregator(site: &AggSite) -> anyhow::Result<bool> {
         let rules = node::app::load_rules(&settings.node)?;
         super::inflight::directive(&mut conn, &settings, rules)?;
     }
+    if scope == &UnitId::national() && store::received::count(&mut conn)? == 0 {
+        // The other 32 provinces' consolidated reports and a dozen ministries' annual reports,
+        // received around their deadlines: the national picture as it would have been.
+        let rules = node::app::load_rules(&settings.node)?;
+        let signer = TlsMaterial::load(&settings.tls)?.signer()?;
+        let spec = crate::gen::NationSpec {
+            central: 12,
+            years: (LAST_YEAR - FIRST_YEAR + 1) as u32,
+            last_year: LAST_YEAR,
+            seed: 704,
+            skip: super::setup::PROVINCES
+                .iter()
+                .map(|p| UnitId::parse(p))
+                .collect::<Result<_, _>>()?,
+        };
+        let label = format!("Báo cáo {FIRST_YEAR}–{LAST_YEAR} / reports {scope}");
+        crate::gen::nation(
+            &mut conn,
+            rules,
+            &signer,
+            &spec,
+            crate::gen::progress_bar(&label),
+        )?;
+    }
     std::fs::write(&marker, "seeded\n").context("cannot write the seed marker")?;
     Ok(true)
 }
@@ -163,19 +189,8 @@ fn contacts(c: &mut store::AnyConn, scope: &UnitId) -> diesel::QueryResult<()> {
 }
 
 fn agency(code: &str, name: &str) -> UnitRow {
-    UnitRow {
-        id: code.to_string(),
-        name: name.to_string(),
-        kind: "Sở".into(),
-        tier: "agency".into(),
-        parent: code.split('/').next().unwrap_or("VN").to_string(),
-        officer_email: None,
-        head_email: None,
-        lat: None,
-        lon: None,
-        valid_from: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default(),
-        valid_to: None,
-    }
+    let parent = code.split('/').next().unwrap_or("VN");
+    UnitRow::since_2010(code, name, ("Sở", "agency"), parent)
 }
 
 /// Four inspections of the province's demo units, ended after the 2025 reform.

@@ -10,7 +10,7 @@
 
 use anyhow::{anyhow, bail, Context as _};
 use chrono::{Duration, NaiveDate, TimeZone as _};
-use config::rules::RuleBook;
+use config::rules::{RuleBook, RulePack};
 use rand::{Rng as _, SeedableRng as _};
 use schema::{
     AnnualReport, BoundedVec, Classification, Envelope, IndicatorCode, IndicatorEntry,
@@ -21,6 +21,10 @@ use schema::{
 use crate::store::received::{self, ReceivedRow};
 use crate::store::units::{self, UnitRow};
 use crate::store::AnyConn;
+
+mod nation;
+
+pub use nation::{nation, NationSpec};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -68,17 +72,10 @@ pub fn generate(
     let mut done = 0;
     for y in (spec.last_year - spec.years as i32 + 1)..=spec.last_year {
         let period = ReportingPeriod::Annual(y);
-        // Years before the first pack (1 July 2020) borrow its form and deadlines.
-        let pack = match rules.pack_for(period.end()) {
-            Ok(p) => p,
-            Err(e) => rules.packs().first().ok_or(e)?,
-        };
+        let (pack, deadline) = pack_and_deadline(rules, y)?;
         let form = pack
             .form(ReportKind::AnnualReport)
             .ok_or_else(|| anyhow!("the rule pack for {y} has no annual report"))?;
-        let deadline = pack
-            .deadline(ReportKind::AnnualReport, Tier::Province, y)
-            .or_else(|_| pack.deadline(ReportKind::AnnualReport, Tier::National, y))?;
         let mut codes: Vec<IndicatorCode> =
             form.indicators.iter().map(|i| i.code.clone()).collect();
         for n in codes.len()..spec.indicators {
@@ -102,15 +99,7 @@ pub fn generate(
             } else {
                 -rng.random_range(0..20)
             };
-            let day = deadline + Duration::days(offset);
-            let at = config::settings::TIMEZONE
-                .from_local_datetime(
-                    &day.and_hms_opt(rng.random_range(7..18), rng.random_range(0..60), 0)
-                        .unwrap_or_default(),
-                )
-                .single()
-                .ok_or_else(|| anyhow!("no such local time"))?
-                .fixed_offset();
+            let at = office_hours(deadline + Duration::days(offset), &mut rng)?;
             let values: Vec<i64> = codes.iter().map(|c| plausible(c, &mut rng)).collect();
             let id = ReportId::parse(&uuid(&mut rng))?;
             if !signers.contains_key(unit) {
@@ -129,6 +118,34 @@ pub fn generate(
     out.reports += flush(conn, &mut batch)?;
     progress(total, total);
     Ok(out)
+}
+
+/// The rule pack of year `y` (years before the first pack, 1 July 2020, borrow its form and
+/// deadlines) and the annual report's deadline towards a province.
+fn pack_and_deadline(rules: &RuleBook, y: i32) -> anyhow::Result<(&RulePack, NaiveDate)> {
+    let pack = match rules.pack_for(ReportingPeriod::Annual(y).end()) {
+        Ok(p) => p,
+        Err(e) => rules.packs().first().ok_or(e)?,
+    };
+    let deadline = pack
+        .deadline(ReportKind::AnnualReport, Tier::Province, y)
+        .or_else(|_| pack.deadline(ReportKind::AnnualReport, Tier::National, y))?;
+    Ok((pack, deadline))
+}
+
+/// A moment of office hours on `day`, Asia/Ho_Chi_Minh.
+fn office_hours(
+    day: NaiveDate,
+    rng: &mut rand::rngs::StdRng,
+) -> anyhow::Result<chrono::DateTime<chrono::FixedOffset>> {
+    Ok(config::settings::TIMEZONE
+        .from_local_datetime(
+            &day.and_hms_opt(rng.random_range(7..18), rng.random_range(0..60), 0)
+                .unwrap_or_default(),
+        )
+        .single()
+        .ok_or_else(|| anyhow!("no such local time"))?
+        .fixed_offset())
 }
 
 /// A plausible value of an indicator for one unit and year: incidents are rare (about one
@@ -186,19 +203,13 @@ fn registry(
         let p = &provinces[n % provinces.len()];
         n += 1;
         let id = format!("{p}/co-quan-{n:05}");
-        added.push(UnitRow {
-            id: id.clone(),
-            name: format!("Cơ quan số {n}"),
-            kind: "Cơ quan".into(),
-            tier: "agency".into(),
-            parent: p.to_string(),
-            officer_email: None,
-            head_email: None,
-            lat: None,
-            lon: None,
-            valid_from: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default(),
-            valid_to: None,
-        });
+        let name = format!("Cơ quan số {n}");
+        added.push(UnitRow::since_2010(
+            &id,
+            &name,
+            ("Cơ quan", "agency"),
+            p.as_str(),
+        ));
     }
     let mut inserted = 0;
     for chunk in added.chunks(BATCH) {
@@ -220,7 +231,7 @@ fn row(
     codes: &[IndicatorCode],
     values: &[i64],
     sections: &[IndicatorCode],
-    (unit_signer, receiver, signer): (&Signer, &UnitId, &Signer),
+    signers: (&Signer, &UnitId, &Signer),
 ) -> anyhow::Result<ReceivedRow> {
     let report = AnnualReport {
         sections: BoundedVec::parse(
@@ -236,21 +247,43 @@ fn row(
                 })
                 .collect::<Result<Vec<_>, schema::FieldError>>()?,
         )?,
-        indicators: BoundedVec::parse(
-            codes
-                .iter()
-                .zip(values)
-                .map(|(code, v)| {
-                    Ok(IndicatorEntry {
-                        code: code.clone(),
-                        value: IndicatorValue::parse(*v)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, schema::FieldError>>()?,
-        )?,
+        indicators: entries(codes, values)?,
         incidents: BoundedVec::empty(),
         drafter: Line::parse("Cán bộ phụ trách")?,
     };
+    let payload = Payload::AnnualReport(report);
+    signed_row(unit, period, at, report_id, payload, signers)
+}
+
+/// Indicator entries from codes and values.
+fn entries(
+    codes: &[IndicatorCode],
+    values: &[i64],
+) -> anyhow::Result<BoundedVec<IndicatorEntry, 256>> {
+    Ok(BoundedVec::parse(
+        codes
+            .iter()
+            .zip(values)
+            .map(|(code, v)| {
+                Ok(IndicatorEntry {
+                    code: code.clone(),
+                    value: IndicatorValue::parse(*v)?,
+                })
+            })
+            .collect::<Result<Vec<_>, schema::FieldError>>()?,
+    )?)
+}
+
+/// A payload signed for its unit and stored as received at `at`, with this tier's receipt.
+fn signed_row(
+    unit: &UnitId,
+    period: ReportingPeriod,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    report_id: ReportId,
+    payload: Payload,
+    (unit_signer, receiver, signer): (&Signer, &UnitId, &Signer),
+) -> anyhow::Result<ReceivedRow> {
+    let kind = payload.kind();
     let sub = Submission {
         protocol: Protocol::V1,
         report_id,
@@ -261,7 +294,7 @@ fn row(
         supersedes: None,
         in_reply_to: None,
         attachments: Default::default(),
-        payload: Payload::AnnualReport(report),
+        payload,
     };
     let env = Envelope::sign(sub, unit_signer).map_err(|e| anyhow!("cannot sign: {e}"))?;
     let digest = env.digest();
@@ -283,7 +316,7 @@ fn row(
         report_id: env.body.report_id.to_string(),
         digest: digest.to_string(),
         unit: unit.to_string(),
-        kind: ReportKind::AnnualReport.code().into(),
+        kind: kind.code().into(),
         period: period.to_string(),
         classification: Classification::Mat.code().into(),
         supersedes: None,
