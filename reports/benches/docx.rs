@@ -1,7 +1,8 @@
 //! Rendering the national report (34 provinces, the rule pack's 14 indicators, sample
 //! narratives and incidents) to DOCX with 10 charts at print size: the report builder's five
 //! plus five on-time charts for groups of provinces. Baseline in the same run: the same
-//! document without figures. Target: under 2 s in all.
+//! document without figures. Target: under 2 s in all. Then a province of 5,000 units with ten
+//! years of history (`sample::province`): groups in the body, the units in the XLSX annex.
 //! Run: `cargo bench -p reports --bench docx`.
 
 use std::time::{Duration, Instant};
@@ -123,5 +124,46 @@ fn main() {
         } else {
             "MISSED"
         }
+    );
+    province();
+}
+
+/// The provincial report at 5,000 units: build, DOCX, HTML and the XLSX with the annex.
+fn province() {
+    let input = sample::province(5_000, 2026);
+    let (mut total, mut html, mut xlsx) = (vec![], vec![], vec![]);
+    let (mut size, mut html_size, mut xlsx_size) = (0, 0, 0);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let bytes = build_report(&input)
+            .and_then(|d| d.to_docx())
+            .expect("docx renders");
+        total.push(t.elapsed());
+        size = bytes.len();
+        let doc = build_report(&input).expect("report builds");
+        let t = Instant::now();
+        html_size = doc.to_html().expect("html renders").len();
+        html.push(t.elapsed());
+        let t = Instant::now();
+        xlsx_size = reports::table::to_xlsx(&report_tables(&input))
+            .expect("xlsx")
+            .len();
+        xlsx.push(t.elapsed());
+    }
+    println!("provincial report, 5,000 units, ten years, median of {RUNS} runs");
+    println!(
+        "  build + DOCX ({} KiB):                            {}",
+        size / 1024,
+        ms(median(total))
+    );
+    println!(
+        "  HTML ({} KiB):                                    {}",
+        html_size / 1024,
+        ms(median(html))
+    );
+    println!(
+        "  XLSX with the unit-level annex ({} KiB):          {}",
+        xlsx_size / 1024,
+        ms(median(xlsx))
     );
 }
