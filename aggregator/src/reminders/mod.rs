@@ -15,6 +15,7 @@ pub mod digest;
 pub mod once;
 pub mod plan;
 pub mod requests;
+mod schedule;
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
@@ -27,6 +28,7 @@ use schema::ReportingPeriod;
 pub use digest::{group, render, Audience, Digest, Unreachable};
 pub use once::queue_once;
 pub use plan::{due, DueItem, Stage};
+pub use schedule::{claimed_daily, run_schedule, LEASE};
 
 use crate::mail::{self, Retry, Transport};
 use crate::store::schema::reminders_sent;
@@ -245,94 +247,6 @@ fn daily(
     };
     let flushed = flush_queue(conn, settings).map(|_| ());
     upward.and(flushed)
-}
-
-/// Runs [`daily`] at every firing of the schedule and sends queued mail whenever a retry is
-/// due (at once on start: a restart resumes the queue, and at once when `mail_wake` is
-/// notified: the web UI queued a mail), until `shutdown`.
-pub async fn run_schedule(
-    settings: AggregatorSettings,
-    pool: crate::store::DbPool,
-    rules: std::sync::Arc<node::rulebook::LiveRules>,
-    relay: Option<crate::relay::Relay>,
-    mail_wake: std::sync::Arc<tokio::sync::Notify>,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    use config::settings::TIMEZONE;
-    tokio::pin!(shutdown);
-    let retry = Retry::from_settings(&settings);
-    let now = || chrono::Utc::now().with_timezone(&TIMEZONE);
-    // After a failed run, no retry before this (the queue's own times cannot move when the
-    // transport itself cannot be set up).
-    let mut hold = now();
-    let mut failures = 0u32;
-    loop {
-        let start = now();
-        let next = match next_run(&settings.reminders.schedule, start) {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!("{e:#}");
-                return;
-            }
-        };
-        let p = pool.clone();
-        let pending = tokio::task::spawn_blocking(move || {
-            mail::queue::next_attempt(&mut *p.get()?).map_err(anyhow::Error::from)
-        })
-        .await;
-        let retry_at = match pending {
-            Ok(Ok(t)) => t.map(|t| t.and_utc().with_timezone(&TIMEZONE).max(hold)),
-            Ok(Err(e)) => {
-                tracing::error!("mail queue: {e:#}");
-                None
-            }
-            Err(e) => {
-                tracing::error!("mail queue task failed: {e}");
-                None
-            }
-        };
-        let (wake, scheduled) = match retry_at {
-            Some(r) if r < next => (r, false),
-            _ => (next, true),
-        };
-        tokio::select! {
-            _ = &mut shutdown => return,
-            // A mail was queued (a review): look at the queue's times again.
-            _ = mail_wake.notified() => continue,
-            _ = tokio::time::sleep((wake - start).to_std().unwrap_or_default()) => {}
-        }
-        let (pool, settings, relay, rules) =
-            (pool.clone(), settings.clone(), relay.clone(), rules.clone());
-        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
-            if scheduled {
-                daily(
-                    &mut conn,
-                    &settings,
-                    rules.get(),
-                    relay.as_ref(),
-                    wake.date_naive(),
-                )
-            } else {
-                flush_queue(&mut conn, &settings).map(|_| ())
-            }
-        })
-        .await;
-        let error = match done {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(format!("{e:#}")),
-            Err(e) => Some(format!("task failed: {e}")),
-        };
-        match error {
-            None => failures = 0,
-            Some(e) => {
-                tracing::error!("schedule: {e}");
-                failures = failures.saturating_add(1);
-                hold =
-                    now() + chrono::Duration::from_std(retry.delay(failures)).unwrap_or_default();
-            }
-        }
-    }
 }
 
 #[cfg(test)]

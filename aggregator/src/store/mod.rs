@@ -6,6 +6,7 @@
 
 pub mod enrolment;
 pub mod figures;
+pub mod jobs;
 pub mod notices;
 pub mod received;
 pub mod requests;

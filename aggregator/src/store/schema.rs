@@ -292,3 +292,13 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(received, report_figures);
+
+diesel::table! {
+    job_runs (job, slot) {
+        job -> Text,
+        slot -> Text,
+        owner -> Text,
+        lease_until -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}

@@ -238,3 +238,44 @@ fn two_reports_due_the_same_day_make_one_digest_per_unit() {
     );
     assert_eq!(ms::queue(&agg).len(), 2);
 }
+
+/// Two `serve` processes sharing a database fire the same schedule: the day's work (here the
+/// overdue notice and the escalation) runs once; a process that died holding a day loses it
+/// when its lease runs out, and another runs that day.
+#[test]
+fn the_days_work_runs_once_across_processes_and_a_dead_ones_day_is_taken_over() {
+    use aggregator::reminders::{claimed_daily, LEASE};
+    use aggregator::store::jobs::{self, Claim};
+    let fed = Federation::new();
+    let port = free_port();
+    let smtp = Smtp::start(fed.dir.path(), port, Security::Plain);
+    let extra = format!(
+        "{}\n[reminders]\ncommittee = \"Ban Chỉ đạo tỉnh Đồng Nai <bcd@dongnai.example.vn>\"\n",
+        ms::plain_mail(port)
+    );
+    let agg = ms::aggregator(&fed, &extra);
+    noi_vu_reports(&fed, &agg);
+    let settings = config::settings::AggregatorSettings::load(&agg.config).unwrap();
+    let rules = config::rules::RuleBook::embedded().unwrap();
+    let mut c = agg.pool.get().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
+    let first = claimed_daily(&mut c, &settings, rules, None, (day, "process-a")).unwrap();
+    let second = claimed_daily(&mut c, &settings, rules, None, (day, "process-b")).unwrap();
+    assert_eq!((first, second), (Claim::Won, Claim::Done));
+    assert_eq!(
+        wait_for(&smtp, 2).len(),
+        2,
+        "one notice, one escalation, once"
+    );
+    // Process c claimed Mon 14 Dec twenty minutes ago and died.
+    let next = chrono::NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
+    let then = node::db::now() - chrono::Duration::minutes(20);
+    let slot = ("daily", "2026-12-14");
+    assert_eq!(
+        jobs::claim(&mut c, slot, "process-c", then, LEASE).unwrap(),
+        Claim::Won
+    );
+    let taken = claimed_daily(&mut c, &settings, rules, None, (next, "process-b")).unwrap();
+    assert_eq!(taken, Claim::Won, "the dead process's day is taken over");
+    assert!(!jobs::finish(&mut c, slot, "process-c", node::db::now()).unwrap());
+}
