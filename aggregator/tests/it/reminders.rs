@@ -18,6 +18,20 @@ const STC: &str = "Sở Tài chính tỉnh Đồng Nai <vanthu@stc.dongnai.examp
 const ANNUAL: &str = "Báo cáo sơ kết công tác bảo vệ bí mật nhà nước hằng năm";
 
 /// Sở Nội vụ sends its 2026 annual report through a real node.
+/// Đồng Nai with a mail relay and a committee address, Sở Nội vụ's report in (Sở Tài chính's
+/// is missing).
+fn with_committee(fed: &Federation) -> (Smtp, Aggregator) {
+    let port = free_port();
+    let smtp = Smtp::start(fed.dir.path(), port, Security::Plain);
+    let extra = format!(
+        "{}\n[reminders]\ncommittee = \"Ban Chỉ đạo tỉnh Đồng Nai <bcd@dongnai.example.vn>\"\n",
+        ms::plain_mail(port)
+    );
+    let agg = ms::aggregator(fed, &extra);
+    noi_vu_reports(fed, &agg);
+    (smtp, agg)
+}
+
 fn noi_vu_reports(fed: &Federation, agg: &Aggregator) {
     let inst = fed.node("75/so-noi-vu", agg.port);
     let node = inst.open();
@@ -141,14 +155,7 @@ fn nothing_on_a_weekend_or_a_holiday_and_the_tet_reminder_follows_on_the_next_wo
 #[test]
 fn overdue_notice_reaches_officer_and_head_and_the_committee_gets_one_escalation_digest() {
     let fed = Federation::new();
-    let port = free_port();
-    let smtp = Smtp::start(fed.dir.path(), port, Security::Plain);
-    let extra = format!(
-        "{}\n[reminders]\ncommittee = \"Ban Chỉ đạo tỉnh Đồng Nai <bcd@dongnai.example.vn>\"\n",
-        ms::plain_mail(port)
-    );
-    let agg = ms::aggregator(&fed, &extra);
-    noi_vu_reports(&fed, &agg);
+    let (smtp, agg) = with_committee(&fed);
     // Fri 11 Dec 2026: the day after the deadline, also the escalation day (1 day after).
     let out = remind_ok(&agg, "2026-12-11");
     assert!(out.contains("2 sent now"), "{out}");
@@ -247,14 +254,7 @@ fn the_days_work_runs_once_across_processes_and_a_dead_ones_day_is_taken_over() 
     use aggregator::reminders::{claimed_daily, LEASE};
     use aggregator::store::jobs::{self, Claim};
     let fed = Federation::new();
-    let port = free_port();
-    let smtp = Smtp::start(fed.dir.path(), port, Security::Plain);
-    let extra = format!(
-        "{}\n[reminders]\ncommittee = \"Ban Chỉ đạo tỉnh Đồng Nai <bcd@dongnai.example.vn>\"\n",
-        ms::plain_mail(port)
-    );
-    let agg = ms::aggregator(&fed, &extra);
-    noi_vu_reports(&fed, &agg);
+    let (smtp, agg) = with_committee(&fed);
     let settings = config::settings::AggregatorSettings::load(&agg.config).unwrap();
     let rules = config::rules::RuleBook::embedded().unwrap();
     let mut c = agg.pool.get().unwrap();
