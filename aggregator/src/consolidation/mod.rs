@@ -48,7 +48,7 @@ fn figures_by_version(
         ReportKind::AnnualReport.code(),
         ReportKind::ConsolidatedReport.code(),
     ];
-    let items = ["indicator", "violation", "incident_listed", "incident_ref"];
+    let items = ["stored", "violation", "incident_listed", "incident_ref"];
     let mut out: BTreeMap<(String, String), Vec<VersionFigure>> = BTreeMap::new();
     for r in stored::of_period(conn, period, &kinds, &items)? {
         out.entry((r.report_id.clone(), r.digest.clone()))
@@ -65,7 +65,11 @@ fn source(m: &Meta, figures: &[VersionFigure]) -> anyhow::Result<reports::consol
     let mut incidents = 0;
     for f in figures {
         match f.item.as_str() {
-            "indicator" => indicators.push((IndicatorCode::parse(&f.code)?, f.value)),
+            "stored" => {
+                for (code, v) in stored::indicators_of(&f.code)? {
+                    indicators.push((IndicatorCode::parse(&code)?, v));
+                }
+            }
             "violation" => violations.push((
                 ViolationKind::parse(&f.code).map_err(|e| anyhow!("stored violation: {e}"))?,
                 u64::try_from(f.value).unwrap_or(0),

@@ -15,6 +15,16 @@ use super::received::ReceivedRow;
 use super::schema::{received, report_figures};
 use crate::store::AnyConn;
 
+/// The indicators a `stored` row carries (code → value), empty when it carries none.
+pub fn indicators_of(row_code: &str) -> anyhow::Result<Vec<(String, i64)>> {
+    if row_code.is_empty() {
+        return Ok(Vec::new());
+    }
+    let map: std::collections::BTreeMap<String, i64> = serde_json::from_str(row_code)
+        .map_err(|e| anyhow!("stored indicators `{row_code}`: {e}"))?;
+    Ok(map.into_iter().collect())
+}
+
 /// One figure of one stored version.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = report_figures)]
@@ -133,7 +143,17 @@ pub fn extract(row: &ReceivedRow) -> anyhow::Result<Vec<FigureRow>> {
             value,
         })
     };
-    push("stored", "", 0);
+    // The marker row carries the indicators as one JSON object (code → value, first of a
+    // duplicated code): one row per version instead of one per indicator.
+    let mut indicators = std::collections::BTreeMap::new();
+    for i in &c.indicators {
+        indicators.entry(i.code).or_insert(i.value);
+    }
+    let carried = match indicators.is_empty() {
+        true => String::new(),
+        false => serde_json::to_string(&indicators)?,
+    };
+    push("stored", &carried, indicators.len() as i64);
     let mut violations: std::collections::BTreeMap<&str, i64> = Default::default();
     for v in &c.violations {
         let (k, n) = match v {
@@ -180,10 +200,6 @@ pub fn extract(row: &ReceivedRow) -> anyhow::Result<Vec<FigureRow>> {
     }
     for r in refs {
         push("incident_ref", r, 1);
-    }
-    let mut seen = BTreeSet::new();
-    for i in c.indicators.iter().filter(|i| seen.insert(i.code)) {
-        push("indicator", i.code, i.value);
     }
     Ok(out)
 }

@@ -31,11 +31,26 @@ pub struct Tier {
     pub proc: Proc,
     pub proxy: FaultProxy,
     pub settings: AggregatorSettings,
+    /// Its database: SQLite in its home, or PostgreSQL with `BMNN_TEST_POSTGRES` (dropped
+    /// after the process).
+    _db: aggregator::store::testdb::TestDb,
 }
 
 impl Tier {
-    fn start(name: &'static str, config: PathBuf) -> Self {
+    fn start(
+        name: &'static str,
+        (config, db): (PathBuf, aggregator::store::testdb::TestDb),
+    ) -> Self {
         let settings = AggregatorSettings::load_from(&config, std::iter::empty()).unwrap();
+        let on_pg = matches!(
+            settings.node.database_url,
+            Some(config::settings::DatabaseUrl::Postgres(_))
+        );
+        assert_eq!(
+            on_pg,
+            db.is_postgres(),
+            "{name} stores where the test asked"
+        );
         let (proc, port) = procs::serve_aggregator(&config);
         Self {
             name,
@@ -43,6 +58,7 @@ impl Tier {
             proc,
             proxy: FaultProxy::start(port),
             settings,
+            _db: db,
         }
     }
 
@@ -213,9 +229,16 @@ impl Drop for Tiers {
 }
 
 /// Writes the settings of `unit`'s aggregator (leaf from `ca`), relaying to `upstream` (a
-/// loopback port) if given.
-fn write_aggregator(fed: &Federation, unit: &str, ca: &CaDir, upstream: Option<u16>) -> PathBuf {
+/// loopback port) if given, storing in a test database (PostgreSQL with `BMNN_TEST_POSTGRES`).
+fn write_aggregator(
+    fed: &Federation,
+    unit: &str,
+    ca: &CaDir,
+    upstream: Option<u16>,
+) -> (PathBuf, aggregator::store::testdb::TestDb) {
     let home = fed.dir.path().join(format!("aggregator-{unit}"));
+    std::fs::create_dir_all(home.join("data")).unwrap();
+    let db = aggregator::store::testdb::TestDb::new(&home.join("data"), "aggregator").unwrap();
     let leaf = ca
         .issue_leaf(
             &LeafRequest::aggregator(UnitId::parse(unit).unwrap())
@@ -248,6 +271,7 @@ name = "Ban Chỉ đạo công tác bảo vệ bí mật nhà nước"
 [node]
 data_dir = "data"
 listen = "127.0.0.1:0"
+database_url = "{url}"
 
 [tls]
 cert_chain = "{chain}"
@@ -266,8 +290,9 @@ rate_burst = 100000
         key = leaf.key.display(),
         root = fed.root.cert_path().display(),
         crl = ca.crl_path().display(),
+        url = db.url_string(),
     );
     let config = home.join("aggregator.toml");
     std::fs::write(&config, toml).unwrap();
-    config
+    (config, db)
 }

@@ -3,8 +3,9 @@
 -- from `received` (rebuildable from it; versions stored before this table are filled in at
 -- start): one row per (version, item, code). `year` is the reporting year the figure counts
 -- for (an incident's by its discovery, an inspection's by its last day, a periodic report's by
--- its period). `item`: `stored` (one per version, value 0: "this version was extracted"),
--- `incident`, `violation` (code = kind), `indicator` (code = indicator), `incident_listed`
+-- its period). `item`: `stored` (one per version: "this version was extracted"; code = its
+-- indicators as one JSON object, value = how many), `incident`, `violation` (code = kind),
+-- `incident_listed`
 -- (an annual report's incidents that name no incident report), `incident_ref` (code = the
 -- incident report an annual report's incident names), `units_expected`, `units_reported`,
 -- `units_on_time` (a consolidated report's). New table only: older versions never read it.
