@@ -101,6 +101,17 @@ pub fn schedule(
     at.into_iter().zip(faults).collect()
 }
 
+/// `n` kills of the nation at random moments of `span` (with a twin, they alternate between
+/// the two processes).
+pub fn nation_kills(rng: &mut StdRng, n: usize, span: Duration) -> Vec<(Duration, Fault)> {
+    (0..n)
+        .map(|_| {
+            let at = span.mul_f64(rng.random::<f64>());
+            (at, Fault::KillNation(millis(rng, 0, 1000)))
+        })
+        .collect()
+}
+
 fn proxy(t: &Tiers, l: Link) -> &FaultProxy {
     match l {
         Link::NodeProvince => &t.province.proxy,
@@ -159,7 +170,7 @@ pub fn inject(tiers: &mut Tiers, fault: &Fault, retry_now: bool) {
 pub fn all_running(tiers: &mut Tiers) {
     wait_until(Duration::from_secs(1), "every process running", || {
         tiers.province.proc.running()
-            && tiers.nation.proc.running()
+            && tiers.nation.running()
             && tiers.nodes.iter_mut().all(|n| n.pusher.running())
     });
 }

@@ -35,6 +35,25 @@ fn every_submission_is_stored_once_per_tier_through_faults_and_kills() {
             rate: 20.0,
             retry_now: true,
             settle: Duration::from_secs(90),
+            twin_nation: false,
+        },
+    );
+}
+
+/// The nation as two `serve` processes on one store (PostgreSQL with `BMNN_TEST_POSTGRES`,
+/// else one SQLite file) behind a balancing proxy, each killed -9 in turn during the burst:
+/// every relayed report still stored once, with the nation's receipt back at the province.
+#[test]
+fn two_national_processes_on_one_store_through_faults_and_kills() {
+    run::run(
+        "two national processes",
+        Plan {
+            submissions: 300,
+            faults: 12,
+            rate: 20.0,
+            retry_now: true,
+            settle: Duration::from_secs(90),
+            twin_nation: true,
         },
     );
 }
@@ -55,6 +74,7 @@ fn five_thousand_submissions_through_faults_and_kills() {
             // Restarted processes wait out the leases their predecessors held (120 s).
             retry_now: false,
             settle: Duration::from_secs(400),
+            twin_nation: false,
         },
     );
 }

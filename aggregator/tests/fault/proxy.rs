@@ -11,7 +11,9 @@
 //! - **partition**: a blackhole — nothing is forwarded and new connections are held unanswered
 //!   until `heal`, when held data flows again (unless a side timed out meanwhile).
 //!
-//! The target port can change while running, for an aggregator restarted on a new port.
+//! The target port can change while running, for an aggregator restarted on a new port. With a
+//! second target (`set_second`), new connections alternate between the two, and go to the other
+//! when one refuses: a load balancer in TCP mode in front of two processes.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -32,6 +34,11 @@ pub enum Direction {
 #[derive(Default)]
 struct Faults {
     target: AtomicU16,
+    /// A second process behind the same address (0: none).
+    second: AtomicU16,
+    turn: AtomicU64,
+    /// Connections forwarded to the second target.
+    to_second: AtomicUsize,
     dropping: AtomicBool,
     partitioned: AtomicBool,
     delay_ms: AtomicU64,
@@ -66,6 +73,16 @@ impl FaultProxy {
     /// Forwards to `port` from now on (live connections keep their old target).
     pub fn retarget(&self, port: u16) {
         self.faults.target.store(port, Ordering::SeqCst);
+    }
+
+    /// Connections forwarded to the second target so far.
+    pub fn to_second(&self) -> usize {
+        self.faults.to_second.load(Ordering::SeqCst)
+    }
+
+    /// Balances new connections between the first target and `port` (restarted: call again).
+    pub fn set_second(&self, port: u16) {
+        self.faults.second.store(port, Ordering::SeqCst);
     }
 
     /// Refuses (accepts and closes) new connections while `on`; switching on severs live ones.
@@ -171,11 +188,27 @@ fn connect(client: TcpStream, f: Arc<Faults>) {
     if !hold(&f) {
         return;
     }
-    let target = f.target.load(Ordering::SeqCst);
-    let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+    let (first, second) = (
+        f.target.load(Ordering::SeqCst),
+        f.second.load(Ordering::SeqCst),
+    );
+    let mut targets = vec![first];
+    if second != 0 {
+        targets.push(second);
+        if f.turn.fetch_add(1, Ordering::SeqCst) % 2 == 1 {
+            targets.reverse();
+        }
+    }
+    let Some((port, server)) = targets
+        .iter()
+        .find_map(|t| TcpStream::connect(("127.0.0.1", *t)).ok().map(|s| (*t, s)))
+    else {
         let _ = client.shutdown(Shutdown::Both);
         return;
     };
+    if port == second {
+        f.to_second.fetch_add(1, Ordering::SeqCst);
+    }
     let _ = client.set_nodelay(true);
     let _ = server.set_nodelay(true);
     let id = f.next_id.fetch_add(1, Ordering::SeqCst);

@@ -65,6 +65,8 @@ pub struct Plan {
     pub retry_now: bool,
     /// How long the tiers may take to settle after the last fault.
     pub settle: Duration,
+    /// Two national `serve` processes on one store behind the proxy (killed in turn).
+    pub twin_nation: bool,
 }
 
 /// Sets the flag when dropped, so the burst stops if the test fails.
@@ -89,9 +91,14 @@ pub fn run(name: &str, plan: Plan) {
     eprintln!("{name}: seed {seed} (replay the schedule with BMNN_FAULT_SEED={seed})");
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut tiers = Tiers::start();
+    let mut tiers = Tiers::start(plan.twin_nation);
     let span = Duration::from_secs_f64(plan.submissions as f64 / plan.rate);
-    let schedule = faults::schedule(&mut rng, plan.faults, span, tiers.nodes.len());
+    let mut schedule = faults::schedule(&mut rng, plan.faults, span, tiers.nodes.len());
+    if plan.twin_nation {
+        // Each national process killed -9 at least twice, at random moments of the burst.
+        schedule.extend(faults::nation_kills(&mut rng, 4, span));
+        schedule.sort_by_key(|(at, _)| *at);
+    }
 
     let stop = Arc::new(AtomicBool::new(false));
     let _stop = StopOnDrop(stop.clone());
@@ -144,6 +151,12 @@ pub fn run(name: &str, plan: Plan) {
     let settled = settle(&tiers, &ids, &notices, plan.settle, &context);
     check(&tiers, &ids, &context);
     check_notices(&tiers, &notices, &context);
+    if plan.twin_nation {
+        assert!(
+            tiers.nation.proxy.to_second() > 0,
+            "the second national process served nothing; {context}"
+        );
+    }
     eprintln!(
         "{name}: {n} submissions, {} faults {tally:?} ({cuts} connections cut), \
          burst and faults {faults_done:.1?}, settled {settled:.1?} later, {:.1?} in all",

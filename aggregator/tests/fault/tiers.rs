@@ -34,6 +34,10 @@ pub struct Tier {
     /// Its database: SQLite in its home, or PostgreSQL with `BMNN_TEST_POSTGRES` (dropped
     /// after the process).
     _db: aggregator::store::testdb::TestDb,
+    /// A second `serve` process on the same settings and store, behind the same proxy.
+    pub twin: Option<Proc>,
+    /// Which of the two the next kill -9 hits.
+    kills: usize,
 }
 
 impl Tier {
@@ -59,26 +63,50 @@ impl Tier {
             proxy: FaultProxy::start(port),
             settings,
             _db: db,
+            twin: None,
+            kills: 0,
         }
     }
 
-    /// kill -9 (the proxy stays: the peers see refused connections).
+    /// Starts a second process on the same settings and store; the proxy balances the two.
+    fn with_twin(mut self) -> Self {
+        let (twin, port) = procs::serve_aggregator(&self.config);
+        self.proxy.set_second(port);
+        self.twin = Some(twin);
+        self
+    }
+
+    /// Whether every process of this tier runs.
+    pub fn running(&mut self) -> bool {
+        self.proc.running() && self.twin.as_mut().is_none_or(|t| t.running())
+    }
+
+    /// kill -9 (the proxy stays: the peers see refused connections, or the other process).
+    /// With a twin, the two are killed in turn.
     pub fn kill9(&mut self) {
-        self.proc.kill9();
+        self.kills += 1;
+        match &mut self.twin {
+            Some(twin) if self.kills.is_multiple_of(2) => twin.kill9(),
+            _ => self.proc.kill9(),
+        }
     }
 
     /// Starts it again on a new port and points the proxy at it. With `retry_now`, first makes
     /// every pending row of its relay outbox due, as `bmnn-node push --retry-now` does for a
     /// node: rows a killed pusher had claimed otherwise wait out their lease (120 s).
     pub fn restart(&mut self, retry_now: bool) {
-        assert!(
-            !self.proc.running(),
-            "{} restarted while running",
-            self.name
-        );
+        assert!(!self.running(), "{} restarted while running", self.name);
         let relay = self.relay_db();
         if retry_now && relay.exists() {
             make_all_due(&node::db::open(&relay).unwrap());
+        }
+        if let Some(twin) = self.twin.as_mut() {
+            if !twin.running() {
+                let (proc, port) = procs::serve_aggregator(&self.config);
+                *twin = proc_with_kills(proc, twin);
+                self.proxy.set_second(port);
+                return;
+            }
         }
         let (proc, port) = procs::serve_aggregator(&self.config);
         self.proc = proc_with_kills(proc, &self.proc);
@@ -171,9 +199,13 @@ pub struct Tiers {
 }
 
 impl Tiers {
-    pub fn start() -> Self {
+    /// The three tiers; with `twin_nation`, two national processes share one store.
+    pub fn start(twin_nation: bool) -> Self {
         let fed = Federation::new();
-        let nation = Tier::start("nation", write_aggregator(&fed, "VN", &fed.cavn, None));
+        let mut nation = Tier::start("nation", write_aggregator(&fed, "VN", &fed.cavn, None));
+        if twin_nation {
+            nation = nation.with_twin();
+        }
         let province = Tier::start(
             "province",
             write_aggregator(&fed, "75", &fed.ca75, Some(nation.proxy.port)),
