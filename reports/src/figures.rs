@@ -112,11 +112,7 @@ fn covering(reports: &[&ReportFigures], f: &Filter) -> BTreeMap<UnitId, (u32, u3
         .collect();
     candidates
         .iter()
-        .filter(|(u, _)| {
-            !candidates
-                .keys()
-                .any(|o| o != *u && o.contains(u) && o != &f.own)
-        })
+        .filter(|(u, _)| !candidates.keys().any(|o| o != *u && o.contains(u)))
         .map(|(u, n)| (u.clone(), *n))
         .collect()
 }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use config::pki::{CaDir, LeafRequest, Overwrite};
 use config::settings::AggregatorSettings;
-use schema::{Envelope, Submission, UnitId};
+use schema::{Submission, UnitId};
 
 use crate::procs::{self, Proc};
 use crate::proxy::FaultProxy;
@@ -165,18 +165,12 @@ impl NodeSide {
     }
 }
 
-/// Signs `sub` with the node's key and queues it, as the head's approval does.
+/// Signs `sub` with the node's key and queues it, as the head's approval does; its report id.
 pub fn queue(node: &node::app::Node, sub: Submission) -> String {
-    let env = Envelope::sign(sub, &node.signer).unwrap();
-    node::queue::queue_envelope(
-        &mut node.pool.get().unwrap(),
-        &env,
-        "lanhdao",
-        &node.settings.upstream,
-        node.settings.outbox.max_queue,
-    )
-    .unwrap();
-    env.body.report_id.to_string()
+    crate::support::installation::queue(node, sub)
+        .body
+        .report_id
+        .to_string()
 }
 
 /// Stores `n` in an aggregator's store for its children to pull, as the aggregator does.

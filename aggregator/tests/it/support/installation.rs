@@ -62,16 +62,7 @@ max_backoff_secs = 2
 
     /// Signs and queues `sub` as the node does when the head approves.
     pub fn queue(&self, node: &node::app::Node, sub: Submission) -> Envelope {
-        let env = Envelope::sign(sub, &node.signer).unwrap();
-        node::queue::queue_envelope(
-            &mut node.pool.get().unwrap(),
-            &env,
-            "lanhdao",
-            &node.settings.upstream,
-            node.settings.outbox.max_queue,
-        )
-        .unwrap();
-        env
+        queue(node, sub)
     }
 
     /// The receipts the node stored for `report_id`, decoded.
@@ -96,4 +87,18 @@ max_backoff_secs = 2
             .find(|r| r.digest == digest)
             .unwrap()
     }
+}
+
+/// Signs `sub` with the node's key and queues it, as the head's approval does.
+pub fn queue(node: &node::app::Node, sub: Submission) -> Envelope {
+    let env = Envelope::sign(sub, &node.signer).unwrap();
+    node::queue::queue_envelope(
+        &mut node.pool.get().unwrap(),
+        &env,
+        "lanhdao",
+        &node.settings.upstream,
+        node.settings.outbox.max_queue,
+    )
+    .unwrap();
+    env
 }
