@@ -13,15 +13,18 @@ use schema::{Envelope, ReportKind};
 
 use node::db::DbPool;
 
-/// The aggregator's own node: its store `<data_dir>/relay.db` (outbox to the parent, the
-/// parent's receipts, and the web UI's users and sessions), its signer and trust.
+/// The aggregator's own node: its store (outbox to the parent, the parent's receipts and
+/// notices, the web UI's users and sessions), its signer and trust. The store is
+/// `<data_dir>/relay.db` when the aggregator stores in SQLite, and the schema `bmnn_node` of
+/// the aggregator's own database when it stores in PostgreSQL, so that every `serve` process
+/// on that database shares one outbox, one set of users and every login session.
 pub fn own_node(settings: &AggregatorSettings) -> anyhow::Result<node::app::Node> {
     let node_settings = NodeSettings {
         unit: settings.unit.clone(),
         node: NodeSection {
             data_dir: settings.node.data_dir.clone(),
             listen: settings.node.listen,
-            database_url: Some(DatabaseUrl::sqlite(settings.node.data_dir.join("relay.db"))),
+            database_url: Some(own_store_url(settings)),
             rules_dir: settings.node.rules_dir.clone(),
         },
         tls: settings.tls.clone(),
@@ -30,6 +33,14 @@ pub fn own_node(settings: &AggregatorSettings) -> anyhow::Result<node::app::Node
         attachments: settings.attachments.clone(),
     };
     node::app::Node::open(node_settings).context("cannot open the aggregator's own node store")
+}
+
+/// Where the aggregator's own node stores (see [`own_node`]).
+pub fn own_store_url(settings: &AggregatorSettings) -> DatabaseUrl {
+    match crate::store::database_url(settings) {
+        pg @ DatabaseUrl::Postgres(_) => pg,
+        DatabaseUrl::Sqlite(_) => DatabaseUrl::sqlite(settings.node.data_dir.join("relay.db")),
+    }
 }
 
 /// The aggregator's own upstream side.
@@ -76,11 +87,11 @@ impl Relay {
         use diesel::prelude::*;
         use node::db::schema::submissions;
         let mut conn = self.node.pool.get().context("relay store")?;
-        let n: i64 = submissions::table
+        let n: i64 = node::dispatch!(&mut *conn, |c| submissions::table
             .filter(submissions::kind.eq(ReportKind::ConsolidatedReport.code()))
             .filter(submissions::period.eq(period))
             .count()
-            .get_result(&mut conn)?;
+            .get_result(c))?;
         Ok(n > 0)
     }
 
@@ -102,7 +113,7 @@ impl Relay {
             relayed.body.report_id.to_string(),
             relayed.digest().to_string(),
         );
-        conn.immediate_transaction(|c| -> anyhow::Result<()> {
+        conn.write_transaction(|c| -> anyhow::Result<()> {
             if node::db::submissions::get(c, &id, &digest)?.is_some() {
                 return Ok(());
             }

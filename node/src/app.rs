@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Context as _};
 use config::rules::RuleBook;
-use config::settings::{DatabaseUrl, NodeSettings};
+use config::settings::NodeSettings;
 use schema::Signer;
 use tokio::sync::Notify;
 
@@ -47,12 +47,7 @@ impl Node {
     /// Opens the database (running migrations), loads TLS material and rule packs.
     pub fn open(settings: NodeSettings) -> anyhow::Result<Self> {
         crate::tls::install_crypto_provider();
-        let pool = match settings.node.database_url() {
-            DatabaseUrl::Sqlite(path) => db::open(&path)?,
-            DatabaseUrl::Postgres(_) => {
-                return Err(anyhow!("the node stores its data in SQLite: set [node] database_url to sqlite://<path> or leave it out"))
-            }
-        };
+        let pool = db::open_url(&settings.node.database_url())?;
         let tls = TlsMaterial::load(&settings.tls)?;
         let signer = tls.signer()?;
         if signer.unit() != &settings.unit.id {

@@ -6,6 +6,7 @@
 //! the cursor where it was: the next pull fetches the same page and stores nothing twice.
 //! A notice that fails verification is refused, logged and audited, and never stored.
 
+use crate::db::any::AnyConn;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
@@ -87,7 +88,7 @@ impl Puller {
 
     async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut diesel::SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut crate::db::any::AnyConn) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         db::blocking(&self.pool, f).await
     }
@@ -177,7 +178,7 @@ impl Puller {
         let source = source.to_string();
         let (stored, known) = self
             .db(move |c| {
-                c.immediate_transaction(|c| {
+                c.write_transaction(|c| {
                     let stored = store(c, &good, &refused, &source)?;
                     notices::set_cursor(c, &source, next, db::now())?;
                     Ok((stored, good.len() - stored))
@@ -267,7 +268,7 @@ pub fn verify_all(trust: &Trust, unit: &UnitId, notices: impl Iterator<Item = No
 
 /// Stores the verified notices (new ones only) and audits every arrival and refusal.
 pub fn store(
-    c: &mut diesel::SqliteConnection,
+    c: &mut AnyConn,
     good: &[(Notice, VerifiedNotice)],
     refused: &[(String, String)],
     source: &str,

@@ -93,7 +93,7 @@ impl Pusher {
 
     async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut diesel::SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut crate::db::any::AnyConn) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         db::blocking(&self.pool, f).await
     }
@@ -206,7 +206,7 @@ impl Pusher {
 
     async fn store_receipt(&self, row: outbox::OutboxRow, r: Receipt) -> anyhow::Result<()> {
         self.db(move |c| {
-            c.immediate_transaction(|c| {
+            c.write_transaction(|c| {
                 let now = db::now();
                 receipts::insert(c, &receipts::ReceiptRow::of(&r, now))?;
                 outbox::mark_delivered(c, row.id, now)?;
@@ -247,7 +247,7 @@ impl Pusher {
         tracing::warn!(report = %row.report_id, link = %row.link, "rejected upstream, set aside: {reason}");
         let (id, rid) = (row.id, row.report_id.clone());
         self.db(move |c| {
-            c.immediate_transaction(|c| {
+            c.write_transaction(|c| {
                 outbox::mark_rejected(c, id, &reason, db::now())?;
                 audit::append(c, "system", "rejected_upstream", &rid, &reason)?;
                 Ok(())

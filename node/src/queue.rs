@@ -4,9 +4,9 @@
 //! only way out). Full-queue policy: when `max_queue` rows are pending, new reports are refused
 //! with a clear message, except incident reports, which are always accepted and go first.
 
+use crate::db::any::AnyConn;
 use anyhow::{anyhow, Context as _};
 use config::settings::UpstreamLink;
-use diesel::prelude::*;
 use schema::{Envelope, ReportKind};
 
 use crate::db::{self, audit, outbox, submissions};
@@ -21,19 +21,19 @@ pub struct Queued {
 /// Stores `env` and queues it on every link, in a transaction of its own. `approved_by` names
 /// the head who signed.
 pub fn queue_envelope(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     env: &Envelope,
     approved_by: &str,
     links: &[UpstreamLink],
     max_queue: u32,
 ) -> anyhow::Result<Vec<Queued>> {
-    conn.immediate_transaction(|c| queue_in_transaction(c, env, approved_by, links, max_queue))
+    conn.write_transaction(|c| queue_in_transaction(c, env, approved_by, links, max_queue))
 }
 
 /// The same, inside the caller's (IMMEDIATE) transaction, so that approval can delete the
 /// draft and check for an earlier approval atomically with the queueing.
 pub fn queue_in_transaction(
-    c: &mut SqliteConnection,
+    c: &mut AnyConn,
     env: &Envelope,
     approved_by: &str,
     links: &[UpstreamLink],

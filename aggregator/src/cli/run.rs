@@ -21,6 +21,7 @@ pub struct ConfigArg {
 pub fn serve(args: ConfigArg) -> anyhow::Result<()> {
     let settings = AggregatorSettings::load(&args.config)?;
     let listen = settings.server.listen;
+    let settings_ui = settings.node.listen;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
         println!(
@@ -28,6 +29,11 @@ pub fn serve(args: ConfigArg) -> anyhow::Result<()> {
             listen.ip(),
             app.port(),
             crate::ingest::SUBMISSIONS_PATH
+        );
+        println!(
+            "bmnn-aggregator: giao diện web / web UI at http://{}:{}/",
+            settings_ui.ip(),
+            app.ui_port()
         );
         app.run_until_stopped().await
     })

@@ -8,7 +8,7 @@ use rand::seq::SliceRandom as _;
 use rand::Rng as _;
 
 use crate::proxy::{Direction, FaultProxy};
-use crate::tiers::Tiers;
+use crate::tiers::{Tiers, Twins};
 use crate::wait_until;
 
 /// A link between tiers, i.e. which proxy.
@@ -101,13 +101,18 @@ pub fn schedule(
     at.into_iter().zip(faults).collect()
 }
 
-/// `n` kills of the nation at random moments of `span` (with a twin, they alternate between
-/// the two processes).
-pub fn nation_kills(rng: &mut StdRng, n: usize, span: Duration) -> Vec<(Duration, Fault)> {
+/// Four kills of the tier that runs two processes, at random moments of `span` (they
+/// alternate between the two processes); none without twins.
+pub fn twin_kills(rng: &mut StdRng, twins: Twins, span: Duration) -> Vec<(Duration, Fault)> {
+    let kill = |rng: &mut StdRng| match twins {
+        Twins::ProvinceBehindHaproxy => Fault::KillProvince(millis(rng, 0, 1000)),
+        _ => Fault::KillNation(millis(rng, 0, 1000)),
+    };
+    let n = if twins == Twins::None { 0 } else { 4 };
     (0..n)
         .map(|_| {
             let at = span.mul_f64(rng.random::<f64>());
-            (at, Fault::KillNation(millis(rng, 0, 1000)))
+            (at, kill(rng))
         })
         .collect()
 }
@@ -169,7 +174,7 @@ pub fn inject(tiers: &mut Tiers, fault: &Fault, retry_now: bool) {
 /// Waits until every process of `tiers` runs (they should: each fault heals itself).
 pub fn all_running(tiers: &mut Tiers) {
     wait_until(Duration::from_secs(1), "every process running", || {
-        tiers.province.proc.running()
+        tiers.province.running()
             && tiers.nation.running()
             && tiers.nodes.iter_mut().all(|n| n.pusher.running())
     });

@@ -5,7 +5,8 @@
 //! submission is stored exactly once at the province and at the nation, and every receipt is
 //! where it belongs. See docs/faults.md.
 //!
-//! `cargo test -p aggregator --test fault` runs the short run (300 submissions);
+//! `cargo test -p aggregator --test fault` runs the short runs (300 submissions; 5,000 through
+//! haproxy in front of two provincial processes);
 //! `cargo test -p aggregator --test fault -- --ignored` the long one (5,000, or
 //! `BMNN_FAULT_SUBMISSIONS`). `BMNN_FAULT_SEED` replays a fault schedule.
 
@@ -14,16 +15,19 @@
 mod support;
 
 mod faults;
+mod haproxy;
 mod procs;
 mod proxy;
 mod run;
 mod tiers;
+mod ui;
 
 use std::time::Duration;
 
 pub use support::wait_until;
 
 use run::Plan;
+use tiers::Twins;
 
 #[test]
 fn every_submission_is_stored_once_per_tier_through_faults_and_kills() {
@@ -35,7 +39,7 @@ fn every_submission_is_stored_once_per_tier_through_faults_and_kills() {
             rate: 20.0,
             retry_now: true,
             settle: Duration::from_secs(90),
-            twin_nation: false,
+            twins: Twins::None,
         },
     );
 }
@@ -53,7 +57,27 @@ fn two_national_processes_on_one_store_through_faults_and_kills() {
             rate: 20.0,
             retry_now: true,
             settle: Duration::from_secs(90),
-            twin_nation: true,
+            twins: Twins::Nation,
+        },
+    );
+}
+
+/// The province as two `serve` processes on one store (PostgreSQL in CI's PostgreSQL pass)
+/// behind haproxy — TCP for the mTLS ingest, HTTP for the web UI — during a burst of 5,000
+/// incident reports, each process killed -9 at least twice: every report stored once at the
+/// province and at the nation, relayed from the one shared outbox with the nation's receipt
+/// back, and a web UI session logged in before the burst still open after every kill.
+#[test]
+fn two_provincial_processes_behind_haproxy_through_faults_and_kills() {
+    run::run(
+        "two provincial processes behind haproxy",
+        Plan {
+            submissions: 5_000,
+            faults: 12,
+            rate: 250.0,
+            retry_now: true,
+            settle: Duration::from_secs(240),
+            twins: Twins::ProvinceBehindHaproxy,
         },
     );
 }
@@ -74,7 +98,7 @@ fn five_thousand_submissions_through_faults_and_kills() {
             // Restarted processes wait out the leases their predecessors held (120 s).
             retry_now: false,
             settle: Duration::from_secs(400),
-            twin_nation: false,
+            twins: Twins::None,
         },
     );
 }

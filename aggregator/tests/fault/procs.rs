@@ -26,7 +26,7 @@ pub struct Proc {
 }
 
 impl Proc {
-    fn new(child: Child, log: PathBuf) -> Self {
+    pub fn new(child: Child, log: PathBuf) -> Self {
         Self {
             child: Some(child),
             log,
@@ -66,8 +66,15 @@ fn log_file(path: &Path) -> File {
         .unwrap()
 }
 
-/// `bmnn-aggregator serve --config <config>`: the process and the ingest port it printed.
-pub fn serve_aggregator(config: &Path) -> (Proc, u16) {
+/// The ports a `serve` process printed: its mTLS ingest and its web UI.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ports {
+    pub ingest: u16,
+    pub ui: u16,
+}
+
+/// `bmnn-aggregator serve --config <config>`: the process and the ports it printed.
+pub fn serve_aggregator(config: &Path) -> (Proc, Ports) {
     let log = config.with_extension("log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn-aggregator"))
         .args(["serve", "--config"])
@@ -82,9 +89,10 @@ pub fn serve_aggregator(config: &Path) -> (Proc, u16) {
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let mut sink = log_file(&log);
-    // Reads the line that names the port, then copies the rest to the log until EOF.
+    // Reads the two lines that name the ports (ingest, then the web UI), then copies the rest
+    // to the log until EOF.
     std::thread::spawn(move || {
-        let mut tx = Some(tx);
+        let mut found = Vec::new();
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             if let Some(port) = line
@@ -92,15 +100,19 @@ pub fn serve_aggregator(config: &Path) -> (Proc, u16) {
                 .and_then(|(_, rest)| rest.split('/').next())
                 .and_then(|p| p.parse::<u16>().ok())
             {
-                if let Some(tx) = tx.take() {
-                    let _ = tx.send(port);
+                found.push(port);
+                if found.len() == 2 {
+                    let _ = tx.send(Ports {
+                        ingest: found[0],
+                        ui: found[1],
+                    });
                 }
             }
             let _ = writeln!(sink, "{line}");
         }
     });
     let mut proc = Proc::new(child, log.clone());
-    let port = match rx.recv_timeout(Duration::from_secs(60)) {
+    let ports = match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(p) => p,
         Err(_) => {
             proc.kill9();
@@ -111,7 +123,7 @@ pub fn serve_aggregator(config: &Path) -> (Proc, u16) {
             );
         }
     };
-    (proc, port)
+    (proc, ports)
 }
 
 /// A node's pusher in a child process (this test binary in pusher mode).

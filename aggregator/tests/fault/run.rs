@@ -15,7 +15,7 @@ use rand::SeedableRng as _;
 
 use crate::faults;
 use crate::support::report::incident;
-use crate::tiers::{self, Tiers, UNITS};
+use crate::tiers::{self, Tiers, Twins, UNITS};
 
 /// One notice from the nation every this many submissions.
 const NOTICE_EVERY: usize = 10;
@@ -65,8 +65,8 @@ pub struct Plan {
     pub retry_now: bool,
     /// How long the tiers may take to settle after the last fault.
     pub settle: Duration,
-    /// Two national `serve` processes on one store behind the proxy (killed in turn).
-    pub twin_nation: bool,
+    /// Which tier runs as two `serve` processes on one store (killed in turn).
+    pub twins: Twins,
 }
 
 /// Sets the flag when dropped, so the burst stops if the test fails.
@@ -91,14 +91,13 @@ pub fn run(name: &str, plan: Plan) {
     eprintln!("{name}: seed {seed} (replay the schedule with BMNN_FAULT_SEED={seed})");
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut tiers = Tiers::start(plan.twin_nation);
+    let mut tiers = Tiers::start(plan.twins);
     let span = Duration::from_secs_f64(plan.submissions as f64 / plan.rate);
     let mut schedule = faults::schedule(&mut rng, plan.faults, span, tiers.nodes.len());
-    if plan.twin_nation {
-        // Each national process killed -9 at least twice, at random moments of the burst.
-        schedule.extend(faults::nation_kills(&mut rng, 4, span));
-        schedule.sort_by_key(|(at, _)| *at);
-    }
+    // Each process of a twin tier killed -9 at least twice, at random moments of the burst.
+    schedule.extend(faults::twin_kills(&mut rng, plan.twins, span));
+    schedule.sort_by_key(|(at, _)| *at);
+    let mut ui = crate::ui::Session::open(&tiers);
 
     let stop = Arc::new(AtomicBool::new(false));
     let _stop = StopOnDrop(stop.clone());
@@ -140,6 +139,9 @@ pub fn run(name: &str, plan: Plan) {
             std::thread::sleep(wait); // the fault's random moment
         }
         faults::inject(&mut tiers, fault, plan.retry_now);
+        if let (Some(ui), faults::Fault::KillProvince(_)) = (ui.as_mut(), fault) {
+            ui.still_logged_in(&context_of(seed, &tiers));
+        }
         *tally.entry(fault.kind()).or_default() += 1;
     }
     faults::all_running(&mut tiers);
@@ -147,15 +149,25 @@ pub fn run(name: &str, plan: Plan) {
     let faults_done = t0.elapsed();
     let cuts = tiers.province.proxy.cuts_done() + tiers.nation.proxy.cuts_done();
 
-    let context = format!("seed {seed}; logs: {}", tiers.logs());
+    let context = context_of(seed, &tiers);
     let settled = settle(&tiers, &ids, &notices, plan.settle, &context);
     check(&tiers, &ids, &context);
     check_notices(&tiers, &notices, &context);
-    if plan.twin_nation {
-        assert!(
+    match plan.twins {
+        Twins::Nation => assert!(
             tiers.nation.proxy.to_second() > 0,
             "the second national process served nothing; {context}"
-        );
+        ),
+        Twins::ProvinceBehindHaproxy => {
+            crate::ui::both_served(&mut tiers, &context);
+            let ui = ui.as_mut().expect("a web UI session");
+            ui.still_logged_in(&context);
+            eprintln!(
+                "{name}: the web UI session stayed open through every kill ({} pages opened)",
+                ui.checks
+            );
+        }
+        Twins::None => {}
     }
     eprintln!(
         "{name}: {n} submissions, {} faults {tally:?} ({cuts} connections cut), \
@@ -163,6 +175,10 @@ pub fn run(name: &str, plan: Plan) {
         schedule.len(),
         started.elapsed()
     );
+}
+
+fn context_of(seed: u64, tiers: &Tiers) -> String {
+    format!("seed {seed}; logs: {}", tiers.logs())
 }
 
 /// Counts at each tier.
@@ -222,7 +238,10 @@ fn settle(
         node_receipts: ids.iter().map(|v| v.len() as i64).collect(),
     };
     let (province, nation) = (tiers.province.store(), tiers.nation.store());
-    let relay = node::db::open(&tiers.province.relay_db()).unwrap();
+    let relay = tiers
+        .province
+        .relay_store()
+        .expect("the province's relay store");
     let start = Instant::now();
     loop {
         let now = counts(tiers, &province, &nation, &relay);
@@ -244,7 +263,10 @@ fn settle(
 fn check(tiers: &Tiers, ids: &[Vec<String>], context: &str) {
     use aggregator::store::received;
     let (province, nation) = (tiers.province.store(), tiers.nation.store());
-    let relay = node::db::open(&tiers.province.relay_db()).unwrap();
+    let relay = tiers
+        .province
+        .relay_store()
+        .expect("the province's relay store");
     let (mut p, mut v, mut r) = (
         province.get().unwrap(),
         nation.get().unwrap(),

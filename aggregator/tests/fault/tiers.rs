@@ -17,7 +17,8 @@ use config::pki::{CaDir, LeafRequest, Overwrite};
 use config::settings::AggregatorSettings;
 use schema::{Submission, UnitId};
 
-use crate::procs::{self, Proc};
+use crate::haproxy::{Backend, Haproxy};
+use crate::procs::{self, Ports, Proc};
 use crate::proxy::FaultProxy;
 use crate::support::federation::Federation;
 
@@ -36,6 +37,10 @@ pub struct Tier {
     _db: aggregator::store::testdb::TestDb,
     /// A second `serve` process on the same settings and store, behind the same proxy.
     pub twin: Option<Proc>,
+    /// The ports of `proc` and of `twin`.
+    pub ports: [Ports; 2],
+    /// A real load balancer between the proxy and the two processes (see [`Tier::behind_haproxy`]).
+    pub haproxy: Option<Haproxy>,
     /// Which of the two the next kill -9 hits.
     kills: usize,
 }
@@ -55,24 +60,45 @@ impl Tier {
             db.is_postgres(),
             "{name} stores where the test asked"
         );
-        let (proc, port) = procs::serve_aggregator(&config);
+        let (proc, ports) = procs::serve_aggregator(&config);
         Self {
             name,
             config,
             proc,
-            proxy: FaultProxy::start(port),
+            proxy: FaultProxy::start(ports.ingest),
             settings,
             _db: db,
             twin: None,
+            ports: [ports, Ports::default()],
+            haproxy: None,
             kills: 0,
         }
     }
 
     /// Starts a second process on the same settings and store; the proxy balances the two.
     fn with_twin(mut self) -> Self {
-        let (twin, port) = procs::serve_aggregator(&self.config);
-        self.proxy.set_second(port);
+        let (twin, ports) = procs::serve_aggregator(&self.config);
+        self.proxy.set_second(ports.ingest);
         self.twin = Some(twin);
+        self.ports[1] = ports;
+        self
+    }
+
+    /// Starts a second process on the same settings and store, and haproxy in front of the
+    /// two (TCP for the ingest, HTTP for the web UI); the fault proxy forwards to haproxy.
+    fn behind_haproxy(mut self, haproxy: &std::path::Path) -> Self {
+        let (twin, ports) = procs::serve_aggregator(&self.config);
+        self.twin = Some(twin);
+        self.ports[1] = ports;
+        let home = self.config.parent().unwrap();
+        let hp = Haproxy::start(
+            haproxy,
+            home,
+            [self.ports[0].ingest, self.ports[1].ingest],
+            [self.ports[0].ui, self.ports[1].ui],
+        );
+        self.proxy.retarget(hp.ingest_port);
+        self.haproxy = Some(hp);
         self
     }
 
@@ -91,26 +117,37 @@ impl Tier {
         }
     }
 
-    /// Starts it again on a new port and points the proxy at it. With `retry_now`, first makes
-    /// every pending row of its relay outbox due, as `bmnn-node push --retry-now` does for a
-    /// node: rows a killed pusher had claimed otherwise wait out their lease (120 s).
+    /// Starts it again on new ports and points the front (haproxy, or the proxy) at it. With
+    /// `retry_now`, first makes every pending row of its relay outbox due, as
+    /// `bmnn-node push --retry-now` does for a node: rows a killed pusher had claimed
+    /// otherwise wait out their lease (120 s).
     pub fn restart(&mut self, retry_now: bool) {
         assert!(!self.running(), "{} restarted while running", self.name);
-        let relay = self.relay_db();
-        if retry_now && relay.exists() {
-            make_all_due(&node::db::open(&relay).unwrap());
-        }
-        if let Some(twin) = self.twin.as_mut() {
-            if !twin.running() {
-                let (proc, port) = procs::serve_aggregator(&self.config);
-                *twin = proc_with_kills(proc, twin);
-                self.proxy.set_second(port);
-                return;
+        if retry_now {
+            if let Some(relay) = self.relay_store() {
+                make_all_due(&relay);
             }
         }
-        let (proc, port) = procs::serve_aggregator(&self.config);
-        self.proc = proc_with_kills(proc, &self.proc);
-        self.proxy.retarget(port);
+        let index = match self.twin.as_mut().map(|t| t.running()) {
+            Some(false) => 1,
+            _ => 0,
+        };
+        let (proc, ports) = procs::serve_aggregator(&self.config);
+        let slot = if index == 1 {
+            self.twin.as_mut().unwrap()
+        } else {
+            &mut self.proc
+        };
+        *slot = proc_with_kills(proc, slot);
+        self.ports[index] = ports;
+        match (&mut self.haproxy, index) {
+            (Some(hp), _) => {
+                hp.set_server(Backend::Ingest, index, ports.ingest);
+                hp.set_server(Backend::Ui, index, ports.ui);
+            }
+            (None, 1) => self.proxy.set_second(ports.ingest),
+            (None, _) => self.proxy.retarget(ports.ingest),
+        }
     }
 
     /// Its store of received submissions (opened from the test process).
@@ -126,9 +163,17 @@ impl Tier {
             .unwrap()
     }
 
-    /// The relay's node store (outbox towards the parent, the parent's receipts).
-    pub fn relay_db(&self) -> PathBuf {
-        self.settings.node.data_dir.join("relay.db")
+    /// The relay's node store (outbox towards the parent, the parent's receipts, the web UI's
+    /// users and sessions): `relay.db` beside a SQLite store, the schema `bmnn_node` of a
+    /// PostgreSQL one. `None` while a SQLite one does not exist yet.
+    pub fn relay_store(&self) -> Option<node::db::DbPool> {
+        let url = aggregator::relay::own_store_url(&self.settings);
+        if let config::settings::DatabaseUrl::Sqlite(path) = &url {
+            if !path.exists() {
+                return None;
+            }
+        }
+        Some(node::db::open_url(&url).unwrap())
     }
 }
 
@@ -183,6 +228,18 @@ pub fn publish(store: &aggregator::store::DbPool, n: &schema::Notice) {
     .unwrap();
 }
 
+/// Which tier runs as two `serve` processes on one store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Twins {
+    /// One process per tier.
+    None,
+    /// Two national processes behind the test's balancing proxy.
+    Nation,
+    /// Two provincial processes behind haproxy (ingest and web UI), which relay to the nation
+    /// from one shared outbox.
+    ProvinceBehindHaproxy,
+}
+
 /// The whole federation. Fields drop in order: nodes' pushers, then the province, the nation,
 /// and last the directory that holds them all.
 pub struct Tiers {
@@ -193,17 +250,24 @@ pub struct Tiers {
 }
 
 impl Tiers {
-    /// The three tiers; with `twin_nation`, two national processes share one store.
-    pub fn start(twin_nation: bool) -> Self {
+    /// The three tiers, with two processes on one store where `twins` says.
+    pub fn start(twins: Twins) -> Self {
         let fed = Federation::new();
         let mut nation = Tier::start("nation", write_aggregator(&fed, "VN", &fed.cavn, None));
-        if twin_nation {
+        if twins == Twins::Nation {
             nation = nation.with_twin();
         }
-        let province = Tier::start(
+        let mut province = Tier::start(
             "province",
             write_aggregator(&fed, "75", &fed.ca75, Some(nation.proxy.port)),
         );
+        if twins == Twins::ProvinceBehindHaproxy {
+            let bin = crate::haproxy::binary().expect(
+                "haproxy is not installed: the README's test command (scripts/test) installs it, \
+                 or set BMNN_HAPROXY to its path",
+            );
+            province = province.behind_haproxy(&bin);
+        }
         let nodes = UNITS
             .iter()
             .map(|&unit| {

@@ -2,8 +2,8 @@
 //! reports into a transfer bundle for a verified aggregator certificate, and import a receipt
 //! bundle (each receipt verified, stored with the `delivered` mark in one transaction).
 
+use crate::db::any::AnyConn;
 use anyhow::{anyhow, bail};
-use diesel::SqliteConnection;
 use schema::{Envelope, Signer, Trust, UnitId, UnixTime};
 
 use super::{BundledFile, ReceiptBundle, TransferBundle, RECEIPTS_FORMAT};
@@ -19,7 +19,7 @@ pub struct Exported {
 /// Seals every held report into a bundle for the aggregator whose chain (DER, leaf first) is
 /// given, after checking that chain against the national root. `None` when nothing is held.
 pub fn export_held(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     signer: &Signer,
     trust: &Trust,
     recipient_chain: &[Vec<u8>],
@@ -69,7 +69,7 @@ pub fn export_held(
         .iter()
         .map(|e| e.body.report_id.to_string())
         .collect();
-    conn.immediate_transaction(|c| {
+    conn.write_transaction(|c| {
         audit::append(
             c,
             actor,
@@ -98,7 +98,7 @@ pub struct Imported {
 /// notices in it are verified one by one as if pulled over a link: the good ones are stored
 /// (once by id), the others refused and audited.
 pub fn import_receipts(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     trust: &Trust,
     me: &UnitId,
     bytes: &[u8],
@@ -125,7 +125,7 @@ pub fn import_receipts(
         refused_notices: bad.len(),
         ..Default::default()
     };
-    conn.immediate_transaction(|c| -> anyhow::Result<()> {
+    conn.write_transaction(|c| -> anyhow::Result<()> {
         counts.notices = crate::puller::store(c, &good, &bad, "bundle")?;
         for r in bundle.receipts.iter() {
             let (rid, dig) = (r.body.report_id.to_string(), r.body.digest.to_string());

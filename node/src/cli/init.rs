@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context as _};
 use clap::Args;
 use config::pki::{self, Overwrite};
-use config::settings::{DatabaseUrl, NodeSettings};
+use config::settings::NodeSettings;
 
 use crate::{auth, db};
 
@@ -54,11 +54,9 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
             settings.node.data_dir.display()
         )
     })?;
-    let DatabaseUrl::Sqlite(db_path) = settings.node.database_url() else {
-        bail!("the node stores its data in SQLite: set [node] database_url to sqlite://<path> or leave it out");
-    };
-    let pool = db::open(&db_path)?;
-    println!("Cơ sở dữ liệu / database: {}", db_path.display());
+    let url = settings.node.database_url();
+    let pool = db::open_url(&url)?;
+    println!("Cơ sở dữ liệu / database: {}", url.redacted());
 
     let tls = &settings.tls;
     if let (Some(url), Some(code), Some(fp)) = (&args.enrol, &args.code, &args.root_sha256) {
@@ -102,7 +100,7 @@ pub fn ensure_admin(
         auth::check_password_policy(&password)
             .map_err(|e| anyhow!("{e} / the password is too weak"))?;
         let hash = auth::hash_password(&password)?;
-        conn.immediate_transaction(|c| {
+        conn.write_transaction(|c| {
             db::users::insert(
                 c,
                 &db::users::NewUser {

@@ -169,6 +169,9 @@ impl SimpleConnection for AnyConn {
 #[derive(Debug, Clone)]
 pub struct AnyManager {
     url: DatabaseUrl,
+    /// On PostgreSQL, the schema every connection works in (`search_path`); `None`: the
+    /// server's default (`public`).
+    schema: Option<&'static str>,
 }
 
 impl ManageConnection for AnyManager {
@@ -178,10 +181,12 @@ impl ManageConnection for AnyManager {
     fn connect(&self) -> Result<AnyConn, Self::Error> {
         let mut conn =
             AnyConn::establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)?;
-        if let AnyConn::Sqlite(c) = &mut conn {
-            c.batch_execute(super::SQLITE_PRAGMAS)
-                .map_err(diesel::r2d2::Error::QueryError)?;
+        match (&mut conn, self.schema) {
+            (AnyConn::Sqlite(c), _) => c.batch_execute(super::SQLITE_PRAGMAS),
+            (AnyConn::Pg(c), Some(schema)) => c.batch_execute(&search_path(schema)),
+            (AnyConn::Pg(_), None) => Ok(()),
         }
+        .map_err(diesel::r2d2::Error::QueryError)?;
         Ok(conn)
     }
 
@@ -212,24 +217,51 @@ pub struct Migrations {
 
 /// Opens a pool on `url` (creating a SQLite file if needed) and runs pending migrations.
 pub fn open_any(url: &DatabaseUrl, migrations: Migrations) -> anyhow::Result<AnyPool> {
+    open_any_in(url, migrations, None)
+}
+
+/// [`open_any`], with the tables in `schema` on PostgreSQL (created if needed; ignored on
+/// SQLite, where a store is a file of its own).
+pub fn open_any_in(
+    url: &DatabaseUrl,
+    migrations: Migrations,
+    schema: Option<&'static str>,
+) -> anyhow::Result<AnyPool> {
     if let DatabaseUrl::Sqlite(path) = url {
         super::prepare_wal(path)?;
     }
     let shown = url.redacted();
     // Migrate on a thread of its own: callers may be async, where the driver may not block.
     let migrate_url = url.clone();
-    std::thread::spawn(move || migrate(&migrate_url, migrations))
+    std::thread::spawn(move || migrate(&migrate_url, migrations, schema))
         .join()
         .map_err(|_| anyhow!("the migration thread panicked"))??;
     Pool::builder()
         .max_size(8)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(30))
-        .build(AnyManager { url: url.clone() })
+        .build(AnyManager {
+            url: url.clone(),
+            schema,
+        })
         .with_context(|| format!("cannot open the database {shown}"))
 }
 
-fn migrate(url: &DatabaseUrl, migrations: Migrations) -> anyhow::Result<()> {
+/// The statement that puts a PostgreSQL session in `schema` (a constant of ours, never input).
+fn search_path(schema: &str) -> String {
+    format!("SET search_path TO {schema}")
+}
+
+/// The advisory lock every process takes around its migrations on PostgreSQL: processes
+/// starting together on one database migrate one after the other (the second finds nothing
+/// pending), never interleaved.
+const MIGRATION_LOCK: i64 = 0x0062_6d6e_6e6d_6967; // "bmnnmig"
+
+fn migrate(
+    url: &DatabaseUrl,
+    migrations: Migrations,
+    schema: Option<&'static str>,
+) -> anyhow::Result<()> {
     let shown = url.redacted();
     let mut first = AnyConn::establish(url).map_err(|e| {
         anyhow!("cannot open the database {shown}: {e}").context(match url {
@@ -241,9 +273,27 @@ fn migrate(url: &DatabaseUrl, migrations: Migrations) -> anyhow::Result<()> {
     })?;
     let run = match &mut first {
         AnyConn::Sqlite(c) => c.run_pending_migrations(migrations.sqlite).map(drop),
-        AnyConn::Pg(c) => c.run_pending_migrations(migrations.postgres).map(drop),
+        AnyConn::Pg(c) => migrate_pg(c, migrations.postgres, schema),
     };
     run.map_err(|e| anyhow!("database migration failed for {shown}: {e}"))?;
+    Ok(())
+}
+
+type MigrationResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+fn migrate_pg(c: &mut PgConn, m: EmbeddedMigrations, schema: Option<&str>) -> MigrationResult {
+    c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+    let run = (|| -> MigrationResult {
+        if let Some(schema) = schema {
+            c.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))?;
+            c.batch_execute(&search_path(schema))?;
+        }
+        c.run_pending_migrations(m)?;
+        Ok(())
+    })();
+    let unlock = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+    run?;
+    unlock?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! field name → text) so an incomplete or invalid draft is never lost. Parsing into a typed
 //! payload happens on approval.
 
+use crate::db::any::AnyConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -23,32 +24,40 @@ pub struct DraftRow {
 }
 
 /// Inserts or replaces the draft with this report id.
-pub fn upsert(conn: &mut SqliteConnection, d: &DraftRow) -> QueryResult<()> {
-    diesel::insert_into(drafts::table)
-        .values(d)
-        .on_conflict(drafts::report_id)
-        .do_update()
-        .set(d)
-        .execute(conn)?;
-    Ok(())
+pub fn upsert(conn: &mut AnyConn, d: &DraftRow) -> QueryResult<()> {
+    crate::dispatch!(conn, |conn| {
+        diesel::insert_into(drafts::table)
+            .values(d)
+            .on_conflict(drafts::report_id)
+            .do_update()
+            .set(d)
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
-pub fn get(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Option<DraftRow>> {
-    drafts::table
-        .find(report_id)
-        .select(DraftRow::as_select())
-        .first(conn)
-        .optional()
+pub fn get(conn: &mut AnyConn, report_id: &str) -> QueryResult<Option<DraftRow>> {
+    crate::dispatch!(conn, |conn| {
+        drafts::table
+            .find(report_id)
+            .select(DraftRow::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
-pub fn all(conn: &mut SqliteConnection) -> QueryResult<Vec<DraftRow>> {
-    drafts::table
-        .order(drafts::updated_at.desc())
-        .select(DraftRow::as_select())
-        .load(conn)
+pub fn all(conn: &mut AnyConn) -> QueryResult<Vec<DraftRow>> {
+    crate::dispatch!(conn, |conn| {
+        drafts::table
+            .order(drafts::updated_at.desc())
+            .select(DraftRow::as_select())
+            .load(conn)
+    })
 }
 
-pub fn delete(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<()> {
-    diesel::delete(drafts::table.find(report_id)).execute(conn)?;
-    Ok(())
+pub fn delete(conn: &mut AnyConn, report_id: &str) -> QueryResult<()> {
+    crate::dispatch!(conn, |conn| {
+        diesel::delete(drafts::table.find(report_id)).execute(conn)?;
+        Ok(())
+    })
 }

@@ -11,21 +11,32 @@ pub mod outbox;
 pub mod receipts;
 pub mod schema;
 pub mod submissions;
+pub mod testdb;
 pub mod users;
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
+use config::settings::DatabaseUrl;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::{Connection as _, SqliteConnection};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::embed_migrations;
 
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+use any::{AnyConn, Migrations};
 
-pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
-pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
+/// The node's migrations, one folder per backend (the DDL differs: autoincrement, triggers).
+pub const MIGRATIONS: Migrations = Migrations {
+    sqlite: embed_migrations!("migrations/sqlite"),
+    postgres: embed_migrations!("migrations/postgres"),
+};
+
+/// On PostgreSQL the node's tables live in a schema of their own, so an aggregator's own node
+/// store (its outbox to the parent, the parent's receipts, its web users and sessions) shares
+/// the aggregator's database without its `audit_log` and `notices` meeting the aggregator's.
+pub const PG_SCHEMA: &str = "bmnn_node";
+
+pub type DbPool = any::AnyPool;
+pub type DbConn = any::AnyPooled;
 
 /// Set on every SQLite connection: a 10 s busy wait (first: switching to WAL needs a lock, and
 /// without the wait a connection opened while another process writes failed at once with
@@ -33,20 +44,10 @@ pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
-#[derive(Debug)]
-struct Pragmas;
-
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(SQLITE_PRAGMAS)
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-}
-
-/// Runs `f` on a connection from `pool` on tokio's blocking pool (SQLite calls block).
+/// Runs `f` on a connection from `pool` on tokio's blocking pool (database calls block).
 pub async fn blocking<T: Send + 'static>(
     pool: &DbPool,
-    f: impl FnOnce(&mut SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+    f: impl FnOnce(&mut AnyConn) -> anyhow::Result<T> + Send + 'static,
 ) -> anyhow::Result<T> {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
@@ -57,26 +58,15 @@ pub async fn blocking<T: Send + 'static>(
     .context("database task panicked")?
 }
 
-/// Opens (creating if needed) the node's database at `path` and runs pending migrations.
+/// Opens (creating if needed) the node's SQLite database at `path` and runs pending migrations.
 pub fn open(path: &Path) -> anyhow::Result<DbPool> {
-    open_sqlite(path, MIGRATIONS)
+    open_url(&DatabaseUrl::sqlite(path))
 }
 
-/// Opens a SQLite database with our pragmas and runs `migrations` (the aggregator passes its
-/// own).
-pub fn open_sqlite(path: &Path, migrations: EmbeddedMigrations) -> anyhow::Result<DbPool> {
-    prepare_wal(path)?;
-    let url = utf8(path)?;
-    let pool = Pool::builder()
-        .max_size(8)
-        .connection_timeout(Duration::from_secs(30))
-        .connection_customizer(Box::new(Pragmas))
-        .build(ConnectionManager::<SqliteConnection>::new(url))
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    let mut conn = pool.get().context("cannot get a database connection")?;
-    conn.run_pending_migrations(migrations)
-        .map_err(|e| anyhow!("database migration failed for {}: {e}", path.display()))?;
-    Ok(pool)
+/// Opens the node's store at `url`: a SQLite file, or the schema [`PG_SCHEMA`] of a
+/// PostgreSQL database (created if needed); runs pending migrations.
+pub fn open_url(url: &DatabaseUrl) -> anyhow::Result<DbPool> {
+    any::open_any_in(url, MIGRATIONS, Some(PG_SCHEMA))
 }
 
 fn utf8(path: &Path) -> anyhow::Result<&str> {

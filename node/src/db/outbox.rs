@@ -8,6 +8,7 @@
 //! permanently; set aside with its reason, never retried), `held` (above the link's
 //! classification; only the transfer bundle can carry it).
 
+use crate::db::any::AnyConn;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -79,167 +80,204 @@ pub struct NewOutbox<'a> {
 }
 
 /// Queues a report on a link; queuing the same (report, digest, link) again is a no-op.
-pub fn enqueue(conn: &mut SqliteConnection, row: &NewOutbox<'_>) -> QueryResult<()> {
-    diesel::insert_into(outbox::table)
-        .values(row)
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok(())
+pub fn enqueue(conn: &mut AnyConn, row: &NewOutbox<'_>) -> QueryResult<()> {
+    crate::dispatch!(conn, |conn| {
+        diesel::insert_into(outbox::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
-/// Claims up to `limit` due rows, incidents first, oldest first, for `lease`.
+/// Claims up to `limit` due rows, incidents first, oldest first, for `lease`. On PostgreSQL,
+/// where several processes may send from one outbox, rows another sender is claiming right
+/// now are skipped (`FOR UPDATE SKIP LOCKED`), so two processes never send one row at once.
 pub fn claim_due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     now: NaiveDateTime,
     lease: Duration,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    conn.immediate_transaction(|c| {
-        let rows: Vec<OutboxRow> = outbox::table
-            .filter(outbox::state.eq(State::Pending.code()))
-            .filter(outbox::next_attempt_at.le(now))
-            .order((outbox::priority, outbox::id))
-            .limit(limit)
-            .select(OutboxRow::as_select())
-            .load(c)?;
+    conn.write_transaction(|conn| {
+        macro_rules! due {
+            () => {
+                outbox::table
+                    .filter(outbox::state.eq(State::Pending.code()))
+                    .filter(outbox::next_attempt_at.le(now))
+                    .order((outbox::priority, outbox::id))
+                    .limit(limit)
+                    .select(OutboxRow::as_select())
+            };
+        }
+        let rows: Vec<OutboxRow> = match conn {
+            AnyConn::Sqlite(c) => due!().load(c)?,
+            AnyConn::Pg(c) => due!().for_update().skip_locked().load(c)?,
+        };
         let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-            .set(outbox::next_attempt_at.eq(now + lease))
-            .execute(c)?;
+        crate::dispatch!(conn, |c| diesel::update(
+            outbox::table.filter(outbox::id.eq_any(&ids))
+        )
+        .set(outbox::next_attempt_at.eq(now + lease))
+        .execute(c))?;
         Ok(rows)
     })
 }
 
-pub fn mark_delivered(conn: &mut SqliteConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::state.eq(State::Delivered.code()),
-            outbox::last_error.eq(None::<String>),
-            outbox::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
+pub fn mark_delivered(conn: &mut AnyConn, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    crate::dispatch!(conn, |conn| {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq(State::Delivered.code()),
+                outbox::last_error.eq(None::<String>),
+                outbox::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// An errored attempt: count it and wait until `next_at`.
 pub fn mark_retry(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     id: i32,
     next_at: NaiveDateTime,
     error: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::next_attempt_at.eq(next_at),
-            outbox::last_error.eq(error),
-            outbox::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
+    crate::dispatch!(conn, |conn| {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::next_attempt_at.eq(next_at),
+                outbox::last_error.eq(error),
+                outbox::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 pub fn mark_rejected(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     id: i32,
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::state.eq(State::Rejected.code()),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::last_error.eq(reason),
-            outbox::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
+    crate::dispatch!(conn, |conn| {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq(State::Rejected.code()),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::last_error.eq(reason),
+                outbox::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Rows still to send (pending), for the full-queue policy.
-pub fn pending_count(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    outbox::table
-        .filter(outbox::state.eq(State::Pending.code()))
-        .count()
-        .get_result(conn)
+pub fn pending_count(conn: &mut AnyConn) -> QueryResult<i64> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .filter(outbox::state.eq(State::Pending.code()))
+            .count()
+            .get_result(conn)
+    })
 }
 
-pub fn for_report(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Vec<OutboxRow>> {
-    outbox::table
-        .filter(outbox::report_id.eq(report_id))
-        .order(outbox::id)
-        .select(OutboxRow::as_select())
-        .load(conn)
+pub fn for_report(conn: &mut AnyConn, report_id: &str) -> QueryResult<Vec<OutboxRow>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .filter(outbox::report_id.eq(report_id))
+            .order(outbox::id)
+            .select(OutboxRow::as_select())
+            .load(conn)
+    })
 }
 
-pub fn get(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<OutboxRow>> {
-    outbox::table
-        .find(id)
-        .select(OutboxRow::as_select())
-        .first(conn)
-        .optional()
+pub fn get(conn: &mut AnyConn, id: i32) -> QueryResult<Option<OutboxRow>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .find(id)
+            .select(OutboxRow::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// The earliest `next_attempt_at` among pending rows, to know how long to sleep.
-pub fn next_due(conn: &mut SqliteConnection) -> QueryResult<Option<NaiveDateTime>> {
-    outbox::table
-        .filter(outbox::state.eq(State::Pending.code()))
-        .select(diesel::dsl::min(outbox::next_attempt_at))
-        .first(conn)
+pub fn next_due(conn: &mut AnyConn) -> QueryResult<Option<NaiveDateTime>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .filter(outbox::state.eq(State::Pending.code()))
+            .select(diesel::dsl::min(outbox::next_attempt_at))
+            .first(conn)
+    })
 }
 
 /// Counts per state, for `status`.
-pub fn counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(String, i64)>> {
-    outbox::table
-        .group_by(outbox::state)
-        .select((outbox::state, diesel::dsl::count_star()))
-        .load(conn)
+pub fn counts(conn: &mut AnyConn) -> QueryResult<Vec<(String, i64)>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .group_by(outbox::state)
+            .select((outbox::state, diesel::dsl::count_star()))
+            .load(conn)
+    })
 }
 
 /// Makes every pending row due now (`bmnn-node push --retry-now`).
-pub fn make_all_due(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(outbox::table.filter(outbox::state.eq(State::Pending.code())))
-        .set(outbox::next_attempt_at.eq(now))
-        .execute(conn)
+pub fn make_all_due(conn: &mut AnyConn, now: NaiveDateTime) -> QueryResult<usize> {
+    crate::dispatch!(conn, |conn| {
+        diesel::update(outbox::table.filter(outbox::state.eq(State::Pending.code())))
+            .set(outbox::next_attempt_at.eq(now))
+            .execute(conn)
+    })
 }
 
 /// Rows that need a person's attention: rejected, held, or pending after a failure.
-pub fn problems(conn: &mut SqliteConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
-    outbox::table
-        .filter(outbox::state.ne(State::Delivered.code()))
-        .filter(outbox::last_error.is_not_null())
-        .order(outbox::updated_at.desc())
-        .limit(limit)
-        .select(OutboxRow::as_select())
-        .load(conn)
+pub fn problems(conn: &mut AnyConn, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .filter(outbox::state.ne(State::Delivered.code()))
+            .filter(outbox::last_error.is_not_null())
+            .order(outbox::updated_at.desc())
+            .limit(limit)
+            .select(OutboxRow::as_select())
+            .load(conn)
+    })
 }
 
 /// Held rows (above every link's classification): what goes into a transfer bundle.
-pub fn held(conn: &mut SqliteConnection) -> QueryResult<Vec<OutboxRow>> {
-    outbox::table
-        .filter(outbox::state.eq(State::Held.code()))
-        .order((outbox::priority, outbox::id))
-        .select(OutboxRow::as_select())
-        .load(conn)
+pub fn held(conn: &mut AnyConn) -> QueryResult<Vec<OutboxRow>> {
+    crate::dispatch!(conn, |conn| {
+        outbox::table
+            .filter(outbox::state.eq(State::Held.code()))
+            .order((outbox::priority, outbox::id))
+            .select(OutboxRow::as_select())
+            .load(conn)
+    })
 }
 
 /// Marks every undelivered row of one report version delivered (a receipt came back by hand).
 pub fn mark_version_delivered(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConn,
     report_id: &str,
     digest: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .filter(outbox::report_id.eq(report_id))
-            .filter(outbox::digest.eq(digest))
-            .filter(outbox::state.ne(State::Delivered.code())),
-    )
-    .set((
-        outbox::state.eq(State::Delivered.code()),
-        outbox::updated_at.eq(now),
-    ))
-    .execute(conn)
+    crate::dispatch!(conn, |conn| {
+        diesel::update(
+            outbox::table
+                .filter(outbox::report_id.eq(report_id))
+                .filter(outbox::digest.eq(digest))
+                .filter(outbox::state.ne(State::Delivered.code())),
+        )
+        .set((
+            outbox::state.eq(State::Delivered.code()),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+    })
 }

@@ -1,5 +1,6 @@
 //! Receipts the upstream tiers signed for our submissions: the unit's proof it reported.
 
+use crate::db::any::AnyConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -38,22 +39,26 @@ impl ReceiptRow {
 }
 
 /// Stores a receipt; storing the same receipt twice is a no-op.
-pub fn insert(conn: &mut SqliteConnection, r: &ReceiptRow) -> QueryResult<()> {
-    diesel::insert_into(receipts::table)
-        .values(r)
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok(())
+pub fn insert(conn: &mut AnyConn, r: &ReceiptRow) -> QueryResult<()> {
+    crate::dispatch!(conn, |conn| {
+        diesel::insert_into(receipts::table)
+            .values(r)
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
-pub fn for_report(conn: &mut SqliteConnection, report_id: &str) -> QueryResult<Vec<ReceiptRow>> {
-    receipts::table
-        .filter(receipts::report_id.eq(report_id))
-        .order(receipts::stored_at)
-        .select(ReceiptRow::as_select())
-        .load(conn)
+pub fn for_report(conn: &mut AnyConn, report_id: &str) -> QueryResult<Vec<ReceiptRow>> {
+    crate::dispatch!(conn, |conn| {
+        receipts::table
+            .filter(receipts::report_id.eq(report_id))
+            .order(receipts::stored_at)
+            .select(ReceiptRow::as_select())
+            .load(conn)
+    })
 }
 
-pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    receipts::table.count().get_result(conn)
+pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
+    crate::dispatch!(conn, |conn| { receipts::table.count().get_result(conn) })
 }

@@ -1,10 +1,12 @@
 //! Schema checks: the migrated database matches the diesel table definitions column for
-//! column, and the audit log refuses edits and shows tampering.
+//! column, and the audit log refuses edits and shows tampering. On SQLite, or on PostgreSQL
+//! (the schema `bmnn_node`) with `BMNN_TEST_POSTGRES`.
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::{audit, now, open, outbox, DbPool};
+use super::any::AnyConn;
+use super::{audit, now, outbox, testdb, DbPool};
 
 #[derive(QueryableByName)]
 struct Col {
@@ -12,15 +14,26 @@ struct Col {
     name: String,
 }
 
-fn columns(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
-    diesel::sql_query(format!(
-        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-    ))
-    .load::<Col>(conn)
-    .unwrap()
-    .into_iter()
-    .map(|c| c.name)
-    .collect()
+fn columns(conn: &mut AnyConn, table: &str) -> Vec<String> {
+    let sql = if conn.is_postgres() {
+        format!(
+            "SELECT column_name AS name FROM information_schema.columns \
+             WHERE table_schema = '{}' AND table_name = '{table}' ORDER BY ordinal_position",
+            super::PG_SCHEMA
+        )
+    } else {
+        format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")
+    };
+    crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<Col>(c))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
+}
+
+/// Runs one statement of the test's own.
+fn sql(conn: &mut AnyConn, q: &str) -> QueryResult<usize> {
+    crate::dispatch!(conn, |c| diesel::sql_query(q).execute(c))
 }
 
 macro_rules! diesel_columns {
@@ -54,10 +67,10 @@ impl_names!(A, B, C, D, E, F, G, H, I, J);
 impl_names!(A, B, C, D, E, F, G, H, I, J, K);
 impl_names!(A, B, C, D, E, F, G, H, I, J, K, L);
 
-fn temp_pool() -> (tempfile::TempDir, DbPool) {
+fn temp_pool() -> ((tempfile::TempDir, testdb::TestDb), DbPool) {
     let dir = tempfile::tempdir().unwrap();
-    let pool = open(&dir.path().join("node.db")).unwrap();
-    (dir, pool)
+    let (db, pool) = testdb::open(dir.path(), "node").unwrap();
+    ((dir, db), pool)
 }
 
 #[test]
@@ -90,12 +103,12 @@ fn migrated_schema_matches_the_diesel_tables() {
 #[test]
 fn opening_twice_runs_migrations_once_and_keeps_data() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("node.db");
+    let db = testdb::TestDb::new(dir.path(), "twice").unwrap();
     {
-        let pool = open(&path).unwrap();
+        let pool = super::open_url(db.url()).unwrap();
         audit::append(&mut pool.get().unwrap(), "t", "a", "s", "d").unwrap();
     }
-    let pool = open(&path).unwrap();
+    let pool = super::open_url(db.url()).unwrap();
     assert_eq!(
         audit::recent(&mut pool.get().unwrap(), 10).unwrap().len(),
         1
@@ -107,13 +120,9 @@ fn audit_log_refuses_updates_and_deletes() {
     let (_d, pool) = temp_pool();
     let mut c = pool.get().unwrap();
     audit::append(&mut c, "canbo", "save_draft", "r1", "").unwrap();
-    let e = diesel::sql_query("UPDATE audit_log SET actor = 'x'")
-        .execute(&mut c)
-        .unwrap_err();
+    let e = sql(&mut c, "UPDATE audit_log SET actor = 'x'").unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
-    assert!(diesel::sql_query("DELETE FROM audit_log")
-        .execute(&mut c)
-        .is_err());
+    assert!(sql(&mut c, "DELETE FROM audit_log").is_err());
 }
 
 #[test]
@@ -141,12 +150,13 @@ fn audit_chain_shows_a_tampered_entry() {
     assert_eq!(order, ["r0", "r1", "r2", "r3", "r4", "r5", "r6"]);
     assert_eq!(audit::verify_chain(&mut c).unwrap(), None);
     // Someone with file access drops the trigger and edits history.
-    diesel::sql_query("DROP TRIGGER audit_log_no_update")
-        .execute(&mut c)
-        .unwrap();
-    diesel::sql_query("UPDATE audit_log SET actor = 'canbo' WHERE seq = 2")
-        .execute(&mut c)
-        .unwrap();
+    let drop = if c.is_postgres() {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    sql(&mut c, drop).unwrap();
+    sql(&mut c, "UPDATE audit_log SET actor = 'canbo' WHERE seq = 2").unwrap();
     assert_eq!(audit::verify_chain(&mut c).unwrap(), Some(2));
 }
 
@@ -182,4 +192,55 @@ fn claimed_rows_are_invisible_until_their_lease_ends() {
             .len(),
         1
     );
+}
+
+/// Several senders (threads here, processes in a deployment) claiming from one outbox at once
+/// never get the same row: on SQLite the claim is one `BEGIN IMMEDIATE` transaction, on
+/// PostgreSQL rows another sender is claiming are skipped (`FOR UPDATE SKIP LOCKED`).
+#[test]
+fn concurrent_senders_never_claim_one_row_twice() {
+    let (_d, pool) = temp_pool();
+    let t0 = now();
+    let ids: Vec<String> = (0..300).map(|i| format!("r{i}")).collect();
+    {
+        let mut c = pool.get().unwrap();
+        for id in &ids {
+            let row = outbox::NewOutbox {
+                report_id: id,
+                digest: "d",
+                link: "l",
+                priority: outbox::PRIORITY_NORMAL,
+                state: "pending",
+                next_attempt_at: t0,
+                last_error: None,
+                updated_at: t0,
+            };
+            outbox::enqueue(&mut c, &row).unwrap();
+        }
+    }
+    let lease = chrono::Duration::seconds(120);
+    let senders: Vec<_> = (0..6)
+        .map(|_| {
+            let pool = pool.clone();
+            std::thread::spawn(move || {
+                let mut got = Vec::new();
+                loop {
+                    let mut c = pool.get().unwrap();
+                    let rows = outbox::claim_due(&mut c, t0, lease, 7).unwrap();
+                    if rows.is_empty() {
+                        return got;
+                    }
+                    got.extend(rows.into_iter().map(|r| r.report_id));
+                }
+            })
+        })
+        .collect();
+    let mut claimed: Vec<String> = senders
+        .into_iter()
+        .flat_map(|s| s.join().unwrap())
+        .collect();
+    claimed.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(claimed, want, "every row claimed exactly once");
 }

@@ -5,8 +5,8 @@
 //! parent stores it as an amendment and its review starts again ("đã nộp lại"). Officers,
 //! heads and admins may open it; only a head or an admin approves it, as any draft.
 
+use crate::db::any::AnyConn;
 use actix_web::web;
-use diesel::SqliteConnection;
 use schema::{Envelope, ReportId, ReportKind};
 
 use super::error::{WebError, WebResult};
@@ -22,10 +22,7 @@ type Pairs = web::Form<Vec<(String, String)>>;
 
 /// The version of `report_id` that no other stored version amends (the one an amendment
 /// must name); `None` when the report was never signed here.
-pub fn latest_version(
-    c: &mut SqliteConnection,
-    report_id: &str,
-) -> anyhow::Result<Option<SubmissionRow>> {
+pub fn latest_version(c: &mut AnyConn, report_id: &str) -> anyhow::Result<Option<SubmissionRow>> {
     let versions = submissions::versions(c, report_id)?;
     let mut amended = Vec::new();
     for v in &versions {
@@ -39,7 +36,7 @@ pub fn latest_version(
 
 /// The parent's review that returned the version an amendment draft corrects.
 pub fn why_returned(
-    c: &mut SqliteConnection,
+    c: &mut AnyConn,
     draft: Option<&drafts::DraftRow>,
 ) -> anyhow::Result<Option<schema::Review>> {
     let Some(d) = draft else { return Ok(None) };
@@ -86,7 +83,7 @@ pub async fn amend(
     let (idc, actor, user) = (id.clone(), viewer.actor().to_string(), viewer.user.id);
     let today = layout::today();
     db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<Result<(), WebError>> {
+        c.write_transaction(|c| -> anyhow::Result<Result<(), WebError>> {
             if drafts::get(c, &idc)?.is_some() {
                 return Ok(Ok(()));
             }

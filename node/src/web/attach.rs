@@ -52,7 +52,7 @@ pub async fn upload(
     }
     let (idc, actor) = (id.to_string(), viewer.actor().to_string());
     let stored = db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<Result<(), String>> {
+        c.write_transaction(|c| -> anyhow::Result<Result<(), String>> {
             if drafts::get(c, &idc)?.is_none() {
                 return Ok(Err("Bản nháp này không còn (đã duyệt hoặc đã xóa).".into()));
             }
@@ -94,7 +94,7 @@ pub async fn remove(
     let id = schema::ReportId::parse(&id).map_err(|_| WebError::NotFound)?;
     let (idc, actor) = (id.to_string(), viewer.actor().to_string());
     db(&node, move |c| {
-        c.immediate_transaction(|c| {
+        c.write_transaction(|c| {
             attachments::detach(c, &idc, position)?;
             audit::append(c, &actor, "attachment_remove", &idc, &position.to_string())
         })?;

@@ -69,7 +69,7 @@ pub async fn show(
         if d.as_ref()
             .is_some_and(|d| d.kind == ReportKind::IncidentReport.code())
         {
-            c.immediate_transaction(|c| audit::append(c, &actor, "view_incident", &idc, "draft"))?;
+            c.write_transaction(|c| audit::append(c, &actor, "view_incident", &idc, "draft"))?;
         }
         let submitted = d.is_none() && !submissions::versions(c, &idc)?.is_empty();
         let why = super::amend::why_returned(c, d.as_ref())?;
@@ -128,7 +128,7 @@ async fn store(
     let period: String = raw.get("period").trim().chars().take(20).collect();
     let classification: String = raw.get("classification").trim().chars().take(20).collect();
     let stored = db(node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<_> {
+        c.write_transaction(|c| -> anyhow::Result<_> {
             let existing = drafts::get(c, &idc)?;
             let amending = existing.as_ref().is_some_and(|d| d.supersedes.is_some());
             if !amending && !submissions::versions(c, &idc)?.is_empty() {
@@ -306,7 +306,7 @@ pub async fn approve(
     let (form_json, digest) = (raw.to_json(), env.digest().to_string());
     let amends = supersedes.map(|d| d.to_string());
     let result = db(&node, move |c| {
-        let r = c.immediate_transaction(|c| -> anyhow::Result<_> {
+        let r = c.write_transaction(|c| -> anyhow::Result<_> {
             let latest = super::amend::latest_version(c, &idc)?;
             if latest.as_ref().map(|v| &v.digest) != amends.as_ref() {
                 return Err(anyhow::Error::new(AlreadyApproved));

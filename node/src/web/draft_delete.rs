@@ -59,7 +59,7 @@ pub async fn delete(
     let idc = report_id(&id)?.to_string();
     let actor = viewer.actor().to_string();
     db(&node, move |c| {
-        c.immediate_transaction(|c| {
+        c.write_transaction(|c| {
             drafts::delete(c, &idc)?;
             crate::db::attachments::clear_draft(c, &idc)?;
             audit::append(c, &actor, "draft_delete", &idc, "deleted")

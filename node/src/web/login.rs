@@ -3,6 +3,7 @@
 //! minutes, and every failure gives the same message, so the page never tells whether an
 //! account exists or is locked. Logins, failures and logouts go to the audit log.
 
+use crate::db::any::AnyConn;
 use std::sync::OnceLock;
 
 use actix_web::cookie::time::Duration as CookieDuration;
@@ -133,26 +134,22 @@ pub async fn submit(
     }
 }
 
-fn attempt(
-    c: &mut diesel::SqliteConnection,
-    username: &str,
-    password: &str,
-) -> anyhow::Result<Outcome> {
+fn attempt(c: &mut AnyConn, username: &str, password: &str) -> anyhow::Result<Outcome> {
     let now = db::now();
     let user = users::by_username(c, username)?;
     let Some(user) = user.filter(|u| !u.username.is_empty()) else {
         auth::verify_password(password, dummy_hash());
-        c.immediate_transaction(|c| audit::append(c, "-", "login_failed", "-", "unknown_user"))?;
+        c.write_transaction(|c| audit::append(c, "-", "login_failed", "-", "unknown_user"))?;
         return Ok(Outcome::Failed);
     };
     if user.locked_until.is_some_and(|t| t > now) {
         auth::verify_password(password, dummy_hash());
         let name = user.username.as_str();
-        c.immediate_transaction(|c| audit::append(c, name, "login_failed", name, "locked"))?;
+        c.write_transaction(|c| audit::append(c, name, "login_failed", name, "locked"))?;
         return Ok(Outcome::Failed);
     }
     if !auth::verify_password(password, &user.password_hash) {
-        c.immediate_transaction(|c| {
+        c.write_transaction(|c| {
             users::record_failure(c, user.id, now)?;
             let locked = users::by_id(c, user.id)?
                 .and_then(|u| u.locked_until)
@@ -167,7 +164,7 @@ fn attempt(
         return Ok(Outcome::Failed);
     }
     let token = auth::random_token();
-    c.immediate_transaction(|c| {
+    c.write_transaction(|c| {
         users::record_success(c, user.id)?;
         super::queries::delete_expired_sessions(c, now)?;
         users::insert_session(
@@ -204,7 +201,7 @@ pub async fn logout(
     let hash = viewer.token_hash.clone();
     let actor = viewer.actor().to_string();
     db(&node, move |c| {
-        c.immediate_transaction(|c| {
+        c.write_transaction(|c| {
             users::delete_session(c, &hash)?;
             audit::append(c, &actor, "logout", &actor, "")
         })?;

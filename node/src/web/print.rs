@@ -142,7 +142,7 @@ pub async fn print(viewer: Viewer, node: web::Data<Node>, id: web::Path<String>)
             return Ok(None);
         };
         if sub.kind == ReportKind::IncidentReport.code() {
-            c.immediate_transaction(|c| audit::append(c, &actor, "view_incident", &id, "print"))?;
+            c.write_transaction(|c| audit::append(c, &actor, "view_incident", &id, "print"))?;
         }
         let drafter = match queries::first_actor(c, &id, "draft_save")? {
             Some(u) => queries::display_name(c, &u)?.or(Some(u)),

@@ -7,6 +7,7 @@
 //! the files are attached; a directive opens the acknowledgment form (đã nhận, đã quán triệt).
 //! A second press opens the same draft, never a second one.
 
+use crate::db::any::AnyConn;
 use actix_web::web;
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -65,51 +66,55 @@ pub struct OpenRequest {
 }
 
 /// The requests received, newest first, with their answers.
-pub fn all(c: &mut SqliteConnection) -> anyhow::Result<Vec<OpenRequest>> {
-    let rows: Vec<(String, String, String)> = notices::table
-        .filter(notices::kind.eq_any([schema::NoticeKind::REQUEST, schema::NoticeKind::DIRECTIVE]))
-        .order(notices::seq.desc())
-        .select((notices::notice_id, notices::issuer, notices::envelope))
-        .load(c)?;
-    let drafts: Vec<(String, Option<String>)> = drafts::table
-        .filter(drafts::in_reply_to.is_not_null())
-        .select((drafts::report_id, drafts::in_reply_to))
-        .load(c)?;
-    let signed: Vec<(String, String)> = submissions::table
-        .select((submissions::report_id, submissions::envelope))
-        .load(c)?;
-    let answers: Vec<(String, String)> = signed
-        .into_iter()
-        .filter_map(|(id, env)| {
-            let e: schema::Envelope = schema::decode(env.as_bytes()).ok()?;
-            Some((e.body.in_reply_to?.to_string(), id))
-        })
-        .collect();
-    let mut out = Vec::new();
-    for (id, issuer, env) in rows {
-        let Some(n) = schema::decode::<schema::Notice>(env.as_bytes()).ok() else {
-            continue;
-        };
-        let ask = match n.body.content() {
-            Ok(NoticeContent::Request(r)) => Ask::Request(r),
-            Ok(NoticeContent::Directive(d)) => Ask::Directive(d),
-            _ => continue,
-        };
-        out.push(OpenRequest {
-            draft: drafts
-                .iter()
-                .find(|(_, r)| r.as_deref() == Some(id.as_str()))
-                .map(|(d, _)| d.clone()),
-            answered: answers
-                .iter()
-                .find(|(r, _)| *r == id)
-                .map(|(_, a)| a.clone()),
-            id,
-            issuer,
-            ask,
-        });
-    }
-    Ok(out)
+pub fn all(c: &mut AnyConn) -> anyhow::Result<Vec<OpenRequest>> {
+    crate::dispatch!(c, |c| {
+        let rows: Vec<(String, String, String)> = notices::table
+            .filter(
+                notices::kind.eq_any([schema::NoticeKind::REQUEST, schema::NoticeKind::DIRECTIVE]),
+            )
+            .order(notices::seq.desc())
+            .select((notices::notice_id, notices::issuer, notices::envelope))
+            .load(c)?;
+        let drafts: Vec<(String, Option<String>)> = drafts::table
+            .filter(drafts::in_reply_to.is_not_null())
+            .select((drafts::report_id, drafts::in_reply_to))
+            .load(c)?;
+        let signed: Vec<(String, String)> = submissions::table
+            .select((submissions::report_id, submissions::envelope))
+            .load(c)?;
+        let answers: Vec<(String, String)> = signed
+            .into_iter()
+            .filter_map(|(id, env)| {
+                let e: schema::Envelope = schema::decode(env.as_bytes()).ok()?;
+                Some((e.body.in_reply_to?.to_string(), id))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (id, issuer, env) in rows {
+            let Some(n) = schema::decode::<schema::Notice>(env.as_bytes()).ok() else {
+                continue;
+            };
+            let ask = match n.body.content() {
+                Ok(NoticeContent::Request(r)) => Ask::Request(r),
+                Ok(NoticeContent::Directive(d)) => Ask::Directive(d),
+                _ => continue,
+            };
+            out.push(OpenRequest {
+                draft: drafts
+                    .iter()
+                    .find(|(_, r)| r.as_deref() == Some(id.as_str()))
+                    .map(|(d, _)| d.clone()),
+                answered: answers
+                    .iter()
+                    .find(|(r, _)| *r == id)
+                    .map(|(_, a)| a.clone()),
+                id,
+                issuer,
+                ask,
+            });
+        }
+        Ok(out)
+    })
 }
 
 /// The home page's section (nothing when no request was ever received).
@@ -264,7 +269,7 @@ pub async fn answer(
         node.settings.unit.name.to_string(),
     );
     let draft = db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<Option<String>> {
+        c.write_transaction(|c| -> anyhow::Result<Option<String>> {
             let Some(open) = all(c)?.into_iter().find(|r| r.id == id) else {
                 return Ok(None);
             };

@@ -2,9 +2,9 @@
 //! the `review` notices the node pulled), the returned reports waiting for an amendment (the
 //! first thing on the home page), and the review badge shown beside a version.
 
+use crate::db::any::AnyConn;
 use std::collections::HashMap;
 
-use diesel::SqliteConnection;
 use maud::{html, Markup};
 use schema::{ReportKind, Verdict};
 
@@ -15,7 +15,7 @@ use crate::db::notices::{self, NoticeRow};
 
 /// The current review of each version (by digest) of the given reports.
 pub fn current(
-    c: &mut SqliteConnection,
+    c: &mut AnyConn,
     report_ids: &[String],
 ) -> diesel::QueryResult<HashMap<String, NoticeRow>> {
     let mut out = HashMap::new();
@@ -38,7 +38,7 @@ pub struct Returned {
 }
 
 /// The returned reports still waiting for an amendment, newest verdict first.
-pub fn waiting(c: &mut SqliteConnection) -> anyhow::Result<Vec<Returned>> {
+pub fn waiting(c: &mut AnyConn) -> anyhow::Result<Vec<Returned>> {
     let mut out: Vec<Returned> = Vec::new();
     for r in notices::returned(c)? {
         let (Some(id), Some(digest)) = (r.report_id.clone(), r.report_digest.clone()) else {

@@ -8,7 +8,6 @@ use std::pin::Pin;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, FromRequest, HttpRequest};
-use diesel::SqliteConnection;
 
 use super::error::WebError;
 use crate::app::Node;
@@ -55,7 +54,7 @@ impl CookiePolicy {
 pub async fn db<T, F>(node: &Node, f: F) -> Result<T, WebError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut SqliteConnection) -> anyhow::Result<T> + Send + 'static,
+    F: FnOnce(&mut crate::db::any::AnyConn) -> anyhow::Result<T> + Send + 'static,
 {
     let pool = node.pool.clone();
     web::block(move || {

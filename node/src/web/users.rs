@@ -167,7 +167,7 @@ pub async fn create(viewer: Viewer, node: web::Data<Node>, form: Pairs) -> WebRe
     let actor = viewer.actor().to_string();
     let name = username.clone();
     let created = db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<bool> {
+        c.write_transaction(|c| -> anyhow::Result<bool> {
             if users::by_username(c, &name)?.is_some() {
                 return Ok(false);
             }
@@ -214,7 +214,7 @@ pub async fn set_password(
         .map_err(|e| anyhow::anyhow!("blocking task failed: {e}"))??;
     let (id, actor) = (id.into_inner(), viewer.actor().to_string());
     let found = db(&node, move |c| {
-        c.immediate_transaction(|c| -> anyhow::Result<bool> {
+        c.write_transaction(|c| -> anyhow::Result<bool> {
             let Some(user) = users::by_id(c, id)? else {
                 return Ok(false);
             };

@@ -115,10 +115,16 @@ pub fn ensure_users(
     let DatabaseUrl::Sqlite(path) = settings.node.database_url() else {
         bail!("the demo node stores its data in SQLite");
     };
-    ensure_users_in(&path, settings.unit.id.as_str(), password, saved)
+    ensure_users_in(
+        &DatabaseUrl::sqlite(path),
+        settings.unit.id.as_str(),
+        password,
+        saved,
+    )
 }
 
-/// The same for the users of an aggregator's web UI, in `<data_dir>/relay.db`.
+/// The same for the users of an aggregator's web UI, in its own node store
+/// ([`crate::relay::own_store_url`]).
 pub fn ensure_ui_users(
     settings: &AggregatorSettings,
     password: Option<&str>,
@@ -127,22 +133,21 @@ pub fn ensure_ui_users(
     let dir = &settings.node.data_dir;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     ensure_users_in(
-        &dir.join("relay.db"),
+        &crate::relay::own_store_url(settings),
         &format!("aggregator-{}", settings.unit.id),
         password,
         saved,
     )
 }
 
-/// Makes sure the demo users exist in the node store at `path`; `unit` keys `logins.txt`.
+/// Makes sure the demo users exist in the node store at `url`; `unit` keys `logins.txt`.
 fn ensure_users_in(
-    path: &Path,
+    url: &DatabaseUrl,
     unit: &str,
     password: Option<&str>,
     saved: &mut Saved,
 ) -> anyhow::Result<Vec<Login>> {
-    db::prepare_wal(path)?;
-    let pool = db::open(path)?;
+    let pool = db::open_url(url)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     let unit = unit.to_string();
     let mut out = Vec::new();
@@ -153,7 +158,7 @@ fn ensure_users_in(
             (None, given) => {
                 let pw = given.map_or_else(random_password, str::to_string);
                 let hash = auth::hash_password(&pw)?;
-                conn.immediate_transaction(|c| {
+                conn.write_transaction(|c| {
                     users::insert(
                         c,
                         &users::NewUser {
@@ -170,7 +175,7 @@ fn ensure_users_in(
             }
             (Some(user), Some(given)) => {
                 let hash = auth::hash_password(given)?;
-                conn.immediate_transaction(|c| {
+                conn.write_transaction(|c| {
                     users::set_password(c, user.id, &hash)?;
                     db::audit::append(c, "demo", "reset_password", username, role.code())
                 })?;

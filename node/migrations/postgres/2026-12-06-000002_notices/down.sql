@@ -1,0 +1,3 @@
+DROP TABLE submission_forms;
+DROP TABLE notice_cursors;
+DROP TABLE notices;

@@ -1,0 +1,3 @@
+DROP TABLE draft_attachments;
+DROP TABLE attachments;
+ALTER TABLE drafts DROP COLUMN in_reply_to;
