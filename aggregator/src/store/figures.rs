@@ -213,11 +213,43 @@ pub fn insert_for(conn: &mut AnyConn, rows: &[ReceivedRow]) -> anyhow::Result<us
     let mut n = 0;
     // SQLite binds at most 32,766 parameters per statement: 9 per row.
     for chunk in figures.chunks(3_000) {
-        n += node::dispatch!(&mut *conn, |c| diesel::insert_into(report_figures::table)
-            .values(chunk)
-            .execute(c))?;
+        n += match &mut *conn {
+            AnyConn::Sqlite(c) => diesel::insert_into(report_figures::table)
+                .values(chunk)
+                .execute(c)?,
+            AnyConn::Pg(c) => unnest(chunk).execute(c)?,
+        };
     }
     Ok(n)
+}
+
+node::unnest_insert!(FiguresUnnest<'a>, "report_figures", {
+    report_id: diesel::sql_types::Text => &'a str,
+    digest: diesel::sql_types::Text => &'a str,
+    unit: diesel::sql_types::Text => &'a str,
+    kind: diesel::sql_types::Text => &'a str,
+    period: diesel::sql_types::Text => &'a str,
+    year: diesel::sql_types::Integer => i32,
+    item: diesel::sql_types::Text => &'a str,
+    code: diesel::sql_types::Text => &'a str,
+    value: diesel::sql_types::BigInt => i64,
+});
+
+/// `rows` as one cached statement on PostgreSQL (`node::db::unnest`).
+fn unnest(rows: &[FigureRow]) -> FiguresUnnest<'_> {
+    let mut u = FiguresUnnest::default();
+    for r in rows {
+        u.report_id.push(&r.report_id);
+        u.digest.push(&r.digest);
+        u.unit.push(&r.unit);
+        u.kind.push(&r.kind);
+        u.period.push(&r.period);
+        u.year.push(r.year);
+        u.item.push(&r.item);
+        u.code.push(&r.code);
+        u.value.push(r.value);
+    }
+    u
 }
 
 /// Extracts the figures of every stored version that has none yet (versions stored before

@@ -24,6 +24,39 @@ pub struct ReceivedRow {
     pub receipt: String,
 }
 
+node::unnest_insert!(ReceivedUnnest<'a>, "received", {
+    report_id: diesel::sql_types::Text => &'a str,
+    digest: diesel::sql_types::Text => &'a str,
+    unit: diesel::sql_types::Text => &'a str,
+    kind: diesel::sql_types::Text => &'a str,
+    period: diesel::sql_types::Text => &'a str,
+    classification: diesel::sql_types::Text => &'a str,
+    supersedes: diesel::sql_types::Nullable<diesel::sql_types::Text> => Option<&'a str>,
+    peer: diesel::sql_types::Text => &'a str,
+    envelope: diesel::sql_types::Text => &'a str,
+    received_at: diesel::sql_types::Text => &'a str,
+    receipt: diesel::sql_types::Text => &'a str,
+});
+
+/// `rows` as one cached statement on PostgreSQL (`node::db::unnest`).
+fn unnest(rows: &[ReceivedRow]) -> ReceivedUnnest<'_> {
+    let mut u = ReceivedUnnest::default();
+    for r in rows {
+        u.report_id.push(&r.report_id);
+        u.digest.push(&r.digest);
+        u.unit.push(&r.unit);
+        u.kind.push(&r.kind);
+        u.period.push(&r.period);
+        u.classification.push(&r.classification);
+        u.supersedes.push(r.supersedes.as_deref());
+        u.peer.push(&r.peer);
+        u.envelope.push(&r.envelope);
+        u.received_at.push(&r.received_at);
+        u.receipt.push(&r.receipt);
+    }
+    u
+}
+
 /// Stores a new version; fails on an existing (report id, digest).
 pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
     node::dispatch!(conn, |conn| {
@@ -42,9 +75,12 @@ pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
 pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in rows.chunks(200) {
-        n += node::dispatch!(&mut *conn, |c| diesel::insert_into(received::table)
-            .values(chunk)
-            .execute(c))?;
+        n += match &mut *conn {
+            AnyConn::Sqlite(c) => diesel::insert_into(received::table)
+                .values(chunk)
+                .execute(c)?,
+            AnyConn::Pg(c) => unnest(chunk).execute(c)?,
+        };
     }
     super::figures::insert_for(conn, rows)
         .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;

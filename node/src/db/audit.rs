@@ -89,8 +89,45 @@ pub trait AuditConn {
     fn audit_verify(&mut self) -> QueryResult<Option<i32>>;
 }
 
+/// Inserts audit rows with diesel's multi-row insert (SQLite: no round trips to save).
+fn insert_rows_sqlite(conn: &mut SqliteConnection, rows: &[NewAudit<'_>]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        diesel::insert_into(audit_log::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+crate::unnest_insert!(AuditUnnest<'a>, "audit_log", {
+    at: diesel::sql_types::Timestamp => NaiveDateTime,
+    actor: diesel::sql_types::Text => &'a str,
+    action: diesel::sql_types::Text => &'a str,
+    subject: diesel::sql_types::Text => &'a str,
+    detail: diesel::sql_types::Text => &'a str,
+    prev_hash: diesel::sql_types::Text => &'a str,
+    hash: diesel::sql_types::Text => &'a str,
+});
+
+/// Inserts audit rows with one cached statement (PostgreSQL: one round trip, see
+/// [`super::unnest`]).
+fn insert_rows_pg(conn: &mut PgConn, rows: &[NewAudit<'_>]) -> QueryResult<()> {
+    let mut u = AuditUnnest::default();
+    for r in rows {
+        u.at.push(r.at);
+        u.actor.push(r.actor);
+        u.action.push(r.action);
+        u.subject.push(r.subject);
+        u.detail.push(r.detail);
+        u.prev_hash.push(r.prev_hash);
+        u.hash.push(r.hash);
+    }
+    u.execute(conn)?;
+    Ok(())
+}
+
 macro_rules! impl_audit {
-    ($conn:ty, $lock:expr) => {
+    ($conn:ty, $lock:expr, $insert:path) => {
         impl AuditConn for $conn {
             fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
                 fn go(conn: &mut $conn, entries: &[Entry<'_>]) -> QueryResult<()> {
@@ -123,12 +160,7 @@ macro_rules! impl_audit {
                             hash,
                         })
                         .collect();
-                    for chunk in rows.chunks(500) {
-                        diesel::insert_into(audit_log::table)
-                            .values(chunk)
-                            .execute(conn)?;
-                    }
-                    Ok(())
+                    $insert(conn, &rows)
                 }
                 if entries.is_empty() {
                     return Ok(());
@@ -183,10 +215,11 @@ macro_rules! impl_audit {
     };
 }
 
-impl_audit!(SqliteConnection, None::<&str>);
+impl_audit!(SqliteConnection, None::<&str>, insert_rows_sqlite);
 impl_audit!(
     PgConn,
-    Some("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+    Some("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"),
+    insert_rows_pg
 );
 
 impl AuditConn for AnyConn {

@@ -12,6 +12,7 @@ pub mod receipts;
 pub mod schema;
 pub mod submissions;
 pub mod testdb;
+pub mod unnest;
 pub mod users;
 
 use std::path::Path;

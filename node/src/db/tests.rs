@@ -244,3 +244,20 @@ fn concurrent_senders_never_claim_one_row_twice() {
     want.sort();
     assert_eq!(claimed, want, "every row claimed exactly once");
 }
+
+/// Processes starting together on a new database migrate one after the other (an advisory
+/// lock on PostgreSQL, the write lock on SQLite): every one of them opens it.
+#[test]
+fn processes_opening_a_new_database_at_once_all_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = testdb::TestDb::new(dir.path(), "together").unwrap();
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url().clone();
+            std::thread::spawn(move || super::open_url(&url).map(drop))
+        })
+        .collect();
+    for o in opens {
+        o.join().unwrap().unwrap();
+    }
+}
