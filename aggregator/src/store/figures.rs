@@ -206,10 +206,7 @@ pub fn extract(row: &ReceivedRow) -> anyhow::Result<Vec<FigureRow>> {
 
 /// Stores the figures of `rows` (new versions, inside the caller's transaction).
 pub fn insert_for(conn: &mut AnyConn, rows: &[ReceivedRow]) -> anyhow::Result<usize> {
-    let mut figures = Vec::new();
-    for r in rows {
-        figures.extend(extract(r)?);
-    }
+    let figures = extract_all(rows)?;
     let mut n = 0;
     // SQLite binds at most 32,766 parameters per statement: 9 per row.
     for chunk in figures.chunks(3_000) {
@@ -235,8 +232,17 @@ node::unnest_insert!(FiguresUnnest<'a>, "report_figures", {
     value: diesel::sql_types::BigInt => i64,
 });
 
+/// The figures of every version in `rows`, in order.
+pub fn extract_all(rows: &[ReceivedRow]) -> anyhow::Result<Vec<FigureRow>> {
+    let mut figures = Vec::new();
+    for r in rows {
+        figures.extend(extract(r)?);
+    }
+    Ok(figures)
+}
+
 /// `rows` as one cached statement on PostgreSQL (`node::db::unnest`).
-fn unnest(rows: &[FigureRow]) -> FiguresUnnest<'_> {
+pub fn unnest(rows: &[FigureRow]) -> FiguresUnnest<'_> {
     let mut u = FiguresUnnest::default();
     for r in rows {
         u.report_id.push(&r.report_id);

@@ -73,17 +73,23 @@ pub fn insert(conn: &mut AnyConn, row: &ReceivedRow) -> QueryResult<()> {
 /// Stores many new versions, one statement per 200 rows, with their figures
 /// (`store::figures`); fails on any existing one.
 pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usize> {
+    let bad = |e: anyhow::Error| diesel::result::Error::SerializationError(e.into());
+    let c = match conn {
+        AnyConn::Pg(c) => {
+            // The versions and their figures in one statement: one round trip.
+            let figures = super::figures::extract_all(rows).map_err(bad)?;
+            node::db::unnest::Both(unnest(rows), super::figures::unnest(&figures)).execute(c)?;
+            return Ok(rows.len());
+        }
+        AnyConn::Sqlite(c) => c,
+    };
     let mut n = 0;
     for chunk in rows.chunks(200) {
-        n += match &mut *conn {
-            AnyConn::Sqlite(c) => diesel::insert_into(received::table)
-                .values(chunk)
-                .execute(c)?,
-            AnyConn::Pg(c) => unnest(chunk).execute(c)?,
-        };
+        n += diesel::insert_into(received::table)
+            .values(chunk)
+            .execute(c)?;
     }
-    super::figures::insert_for(conn, rows)
-        .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    super::figures::insert_for(conn, rows).map_err(bad)?;
     Ok(n)
 }
 

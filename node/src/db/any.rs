@@ -287,7 +287,7 @@ fn migrate(
         })
     })?;
     let run = match &mut first {
-        AnyConn::Sqlite(c) => c.run_pending_migrations(migrations.sqlite).map(drop),
+        AnyConn::Sqlite(_) => migrate_sqlite(&mut first, migrations.sqlite),
         AnyConn::Pg(c) => migrate_pg(c, migrations.postgres, schema),
     };
     run.map_err(|e| anyhow!("database migration failed for {shown}: {e}"))?;
@@ -295,6 +295,20 @@ fn migrate(
 }
 
 type MigrationResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// On SQLite the pending migrations are read and run inside one `BEGIN IMMEDIATE` (diesel
+/// nests each migration in a savepoint), with the busy wait: processes opening a new file
+/// together migrate one after the other, and the later ones find nothing pending (without
+/// it, one failed with "database is locked", or ran a migration another had just run).
+fn migrate_sqlite(conn: &mut AnyConn, m: EmbeddedMigrations) -> MigrationResult {
+    conn.batch_execute(super::SQLITE_PRAGMAS)?;
+    conn.write_transaction(|c| -> MigrationResult {
+        if let AnyConn::Sqlite(c) = c {
+            c.run_pending_migrations(m)?;
+        }
+        Ok(())
+    })
+}
 
 fn migrate_pg(c: &mut PgConn, m: EmbeddedMigrations, schema: Option<&str>) -> MigrationResult {
     c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;

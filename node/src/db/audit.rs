@@ -126,16 +126,33 @@ fn insert_rows_pg(conn: &mut PgConn, rows: &[NewAudit<'_>]) -> QueryResult<()> {
     Ok(())
 }
 
+/// The chain's head on SQLite, whose write transaction already excludes other writers.
+fn head_sqlite(conn: &mut SqliteConnection) -> QueryResult<Option<String>> {
+    audit_log::table
+        .order(audit_log::seq.desc())
+        .select(audit_log::hash)
+        .first(conn)
+        .optional()
+}
+
+diesel::define_sql_function! {
+    /// `audit_head()` (PostgreSQL migrations): locks `audit_log` against other writers until
+    /// the transaction ends, then reads the chain's head with a fresh snapshot.
+    fn audit_head() -> Nullable<Text>;
+}
+
+/// The chain's head on PostgreSQL: lock and read in one round trip, so concurrent writers
+/// (several processes) can never fork the chain.
+fn head_pg(conn: &mut PgConn) -> QueryResult<Option<String>> {
+    diesel::select(audit_head()).get_result(conn)
+}
+
 macro_rules! impl_audit {
-    ($conn:ty, $lock:expr, $insert:path) => {
+    ($conn:ty, $head:path, $insert:path, $needs_transaction:expr) => {
         impl AuditConn for $conn {
             fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
                 fn go(conn: &mut $conn, entries: &[Entry<'_>]) -> QueryResult<()> {
-                    let head: Option<String> = audit_log::table
-                        .order(audit_log::seq.desc())
-                        .select(audit_log::hash)
-                        .first(conn)
-                        .optional()?;
+                    let head = $head(conn)?;
                     let mut prev = head.unwrap_or_else(|| GENESIS.to_string());
                     // Microsecond precision, so the hash recomputes from what is stored.
                     let at = super::now().and_utc().timestamp_micros();
@@ -170,19 +187,13 @@ macro_rules! impl_audit {
                     <$conn as Connection>::TransactionManager::transaction_manager_status_mut(self)
                         .transaction_depth()?
                         .is_some();
-                match $lock {
-                    // The lock is held until the outermost transaction ends: inside the
-                    // caller's transaction (whose failure rolls everything back), or in one of
-                    // its own (no savepoint: on PostgreSQL each statement is a round trip).
-                    Some(lock) if in_transaction => {
-                        diesel::connection::SimpleConnection::batch_execute(self, lock)?;
-                        go(self, entries)
-                    }
-                    Some(lock) => diesel::Connection::transaction(self, |c| {
-                        diesel::connection::SimpleConnection::batch_execute(c, lock)?;
-                        go(c, entries)
-                    }),
-                    None => go(self, entries),
+                // The lock is held until the outermost transaction ends: inside the caller's
+                // transaction (whose failure rolls everything back), or in one of its own (no
+                // savepoint: on PostgreSQL each statement is a round trip).
+                if in_transaction || !$needs_transaction {
+                    go(self, entries)
+                } else {
+                    diesel::Connection::transaction(self, |c| go(c, entries))
                 }
             }
 
@@ -215,12 +226,8 @@ macro_rules! impl_audit {
     };
 }
 
-impl_audit!(SqliteConnection, None::<&str>, insert_rows_sqlite);
-impl_audit!(
-    PgConn,
-    Some("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"),
-    insert_rows_pg
-);
+impl_audit!(SqliteConnection, head_sqlite, insert_rows_sqlite, false);
+impl_audit!(PgConn, head_pg, insert_rows_pg, true);
 
 impl AuditConn for AnyConn {
     fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {

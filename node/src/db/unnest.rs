@@ -72,3 +72,35 @@ macro_rules! unnest_insert {
         concat!(stringify!($first) $(, ", ", stringify!($rest))*)
     };
 }
+
+/// Two inserts as one statement, one round trip: `WITH first AS (<A>) <B>` (a data-modifying
+/// `WITH` runs exactly once even when nothing reads it). Counts the rows `B` inserted.
+#[derive(Debug)]
+pub struct Both<A, B>(pub A, pub B);
+
+impl<A, B> diesel::query_builder::QueryId for Both<A, B>
+where
+    A: diesel::query_builder::QueryId,
+    B: diesel::query_builder::QueryId,
+{
+    type QueryId = Both<A::QueryId, B::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = A::HAS_STATIC_QUERY_ID && B::HAS_STATIC_QUERY_ID;
+}
+
+impl<A, B> diesel::query_builder::QueryFragment<diesel::pg::Pg> for Both<A, B>
+where
+    A: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+    B: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("WITH first AS (");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(") ");
+        self.1.walk_ast(out.reborrow())
+    }
+}
+
+impl<A, B, Conn> diesel::RunQueryDsl<Conn> for Both<A, B> {}

@@ -5,4 +5,5 @@ DROP TABLE submissions;
 DROP TABLE drafts;
 DROP TABLE sessions;
 DROP TABLE users;
+DROP FUNCTION audit_head();
 DROP FUNCTION node_refuse();

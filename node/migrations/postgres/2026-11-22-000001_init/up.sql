@@ -90,3 +90,14 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION node_refuse('the audit log is append-only');
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 FOR EACH STATEMENT EXECUTE FUNCTION node_refuse('the audit log is append-only');
+
+-- The chain's head for an append (node::db::audit): lock the table against other writers
+-- until the transaction ends, then read the last hash with a fresh snapshot (a VOLATILE
+-- function takes one per statement), in one round trip. Tables resolve in the session's
+-- search_path, so the same function serves this schema's audit log.
+CREATE FUNCTION audit_head() RETURNS TEXT LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
+    RETURN (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1);
+END;
+$$;
