@@ -1,6 +1,8 @@
-//! The node's SQLite store: the connection pool (WAL, foreign keys, busy timeout), embedded
-//! migrations run at start, and one module of model code per table group. Model functions take
-//! a `&mut SqliteConnection` and return `QueryResult`, so callers choose the transaction.
+//! The node's store: SQLite (WAL, foreign keys, busy timeout; the default) or PostgreSQL (the
+//! schema [`PG_SCHEMA`], for an aggregator's own node store in the aggregator's database), the
+//! connection pool ([`any`]), embedded migrations run at start, and one module of model code
+//! per table group. Model functions take a `&mut AnyConn` and return `QueryResult`, so callers
+//! choose the transaction.
 
 pub mod any;
 pub mod attachments;

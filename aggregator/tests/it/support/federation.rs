@@ -294,10 +294,11 @@ impl Aggregator {
         format!("http://127.0.0.1:{}", self.ui_port)
     }
 
-    /// Creates a UI user in the aggregator's own node store.
+    /// Creates a UI user in the aggregator's own node store (`relay.db` beside a SQLite store,
+    /// the schema `bmnn_node` of a PostgreSQL one).
     pub fn add_user(&self, username: &str, role: node::db::users::Role, password: &str) {
         let settings = AggregatorSettings::load_from(&self.config, std::iter::empty()).unwrap();
-        let pool = node::db::open(&settings.node.data_dir.join("relay.db")).unwrap();
+        let pool = node::db::open_url(&aggregator::relay::own_store_url(&settings)).unwrap();
         let hash = node::auth::hash_password(password).unwrap();
         node::db::users::insert(
             &mut pool.get().unwrap(),
