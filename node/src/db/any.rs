@@ -31,12 +31,18 @@ pub type PgConn = AsyncConnectionWrapper<AsyncPgConnection, OwnRuntime>;
 
 /// A current-thread tokio runtime owned by one PostgreSQL connection: the driver's background
 /// task runs on it while a query blocks, whatever runtime (if any) the caller's thread knows.
+/// Dropped without waiting (`shutdown_background`): a pool may drop its connections on a
+/// thread inside another runtime (a server stopping), where a blocking drop panics.
 #[derive(Debug)]
-pub struct OwnRuntime(tokio::runtime::Runtime);
+pub struct OwnRuntime(Option<tokio::runtime::Runtime>);
 
 impl BlockOn for OwnRuntime {
     fn block_on<F: Future>(&self, f: F) -> F::Output {
-        self.0.block_on(f)
+        match &self.0 {
+            Some(rt) => rt.block_on(f),
+            // Only taken in `drop`.
+            None => unreachable!("the PostgreSQL driver's runtime is gone"),
+        }
     }
 
     fn get_runtime() -> Self {
@@ -44,9 +50,17 @@ impl BlockOn for OwnRuntime {
             .enable_all()
             .build()
         {
-            Ok(rt) => OwnRuntime(rt),
+            Ok(rt) => OwnRuntime(Some(rt)),
             // Only fails when the OS refuses a thread or an fd: nothing sensible to return.
             Err(e) => panic!("cannot start the PostgreSQL driver's runtime: {e}"),
+        }
+    }
+}
+
+impl Drop for OwnRuntime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
         }
     }
 }

@@ -261,3 +261,14 @@ fn processes_opening_a_new_database_at_once_all_start() {
         o.join().unwrap().unwrap();
     }
 }
+
+/// A server stopping drops its pools on a thread inside its runtime: each PostgreSQL
+/// connection's own runtime must then shut down without blocking (tokio panics on a blocking
+/// drop there: "Cannot drop a runtime in a context where blocking is not allowed").
+#[test]
+fn a_pool_dropped_inside_a_runtime_does_not_panic() {
+    let (_d, pool) = temp_pool();
+    audit::append(&mut pool.get().unwrap(), "t", "a", "s", "d").unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move { drop(pool) });
+}
