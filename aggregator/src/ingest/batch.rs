@@ -21,27 +21,68 @@ use std::sync::Mutex;
 use chrono::DateTime;
 use schema::{Digest, Receipt, ReceiptOutcome};
 
+use super::pipelined::PgWriter;
 use super::process::{stamp, Prepared};
 use super::{Ingest, IngestError};
 use crate::store::received::{self, ReceivedRow, StoredVersion};
 use crate::store::requests;
 use crate::store::AnyConn;
 
+/// What a batch writes, and each submission's answer.
+#[derive(Default)]
+pub(super) struct Planned {
+    pub answers: Vec<Answer>,
+    pub rows: Vec<ReceivedRow>,
+    details: Vec<String>,
+    pub replies: Vec<requests::AnswerRow>,
+}
+
+impl Planned {
+    /// The audit entries of the new versions.
+    pub fn entries(&self) -> Vec<node::db::audit::Entry<'_>> {
+        self.rows
+            .iter()
+            .zip(&self.details)
+            .map(|(row, detail)| node::db::audit::Entry {
+                actor: &row.peer,
+                action: "submission_accepted",
+                subject: &row.report_id,
+                detail,
+            })
+            .collect()
+    }
+}
+
 /// At most this many submissions are stored by one transaction.
 pub const MAX_BATCH: usize = 256;
 
-type Answer = Result<(Receipt, ReceiptOutcome), IngestError>;
+pub(super) type Answer = Result<(Receipt, ReceiptOutcome), IngestError>;
 
 struct Job {
     prepared: Prepared,
     reply: SyncSender<Answer>,
 }
 
-/// The queue and the write lock of one aggregator.
+/// The queue and the write lock of one aggregator (holding, on PostgreSQL, the pipelined
+/// writer's connection).
 #[derive(Default)]
 pub struct Batcher {
     queue: Mutex<Vec<Job>>,
-    write: Mutex<()>,
+    write: Mutex<Option<PgWriter>>,
+}
+
+impl Batcher {
+    /// A batcher for a store at `url`: on PostgreSQL, batches go through a pipelined writer.
+    pub fn new(url: &config::settings::DatabaseUrl) -> Self {
+        let writer = match url {
+            config::settings::DatabaseUrl::Postgres(u) => Some(PgWriter::new(u.clone())),
+            config::settings::DatabaseUrl::Sqlite(_) => None,
+        };
+        Self {
+            queue: Mutex::default(),
+            write: Mutex::new(writer),
+        }
+    }
 }
 
 impl std::fmt::Debug for Batcher {
@@ -73,7 +114,7 @@ impl Ingest {
             if let Ok(answer) = rx.try_recv() {
                 break answer;
             }
-            let _writer = lock(&self.batch.write);
+            let mut writer = lock(&self.batch.write);
             if let Ok(answer) = rx.try_recv() {
                 break answer;
             }
@@ -82,25 +123,28 @@ impl Ingest {
                 let n = queue.len().min(MAX_BATCH);
                 queue.drain(..n).collect()
             };
-            self.commit(jobs);
+            self.commit(jobs, writer.as_mut());
         };
         let (receipt, outcome) = answer?;
         tracing::info!(report = %report_id, unit = %unit, kind = kind.code(), peer = %peer, outcome = ?outcome, "submission received");
         Ok(receipt)
     }
 
-    fn commit(&self, jobs: Vec<Job>) {
+    fn commit(&self, jobs: Vec<Job>, writer: Option<&mut PgWriter>) {
         if jobs.is_empty() {
             return;
         }
-        let result = self
-            .pool
-            .get()
-            .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))
-            .and_then(|mut conn| {
-                let prepared: Vec<&Prepared> = jobs.iter().map(|j| &j.prepared).collect();
-                conn.write_transaction(|c| self.store_batch(c, &prepared))
-            });
+        let prepared: Vec<&Prepared> = jobs.iter().map(|j| &j.prepared).collect();
+        let answers_request = prepared.iter().any(|p| p.env.body.in_reply_to.is_some());
+        let result = match writer {
+            Some(w) if !answers_request => self.store_pipelined(w, &prepared),
+            _ => self
+                .pool
+                .get()
+                .map_err(|e| IngestError::Internal(anyhow::Error::new(e).context("database pool")))
+                .and_then(|mut conn| conn.write_transaction(|c| self.store_batch(c, &prepared))),
+        };
+        drop(prepared);
         match result {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
@@ -124,12 +168,27 @@ impl Ingest {
     /// was signed while preparing).
     fn store_batch(&self, c: &mut AnyConn, jobs: &[&Prepared]) -> Result<Vec<Answer>, IngestError> {
         let ids: Vec<&str> = jobs.iter().map(|j| j.env.body.report_id.as_str()).collect();
+        let planned = self.plan(jobs, received::versions_of(c, &ids)?)?;
+        received::insert_many(c, &planned.rows)?;
+        for r in &planned.replies {
+            requests::record_answer(c, r)?;
+        }
+        node::db::audit::append_many(c, &planned.entries())?;
+        Ok(planned.answers)
+    }
+
+    /// Judges every submission of a batch against the stored versions of its report ids (and
+    /// the earlier ones of the batch, in queue order): the answers, and what to write.
+    pub(super) fn plan(
+        &self,
+        jobs: &[&Prepared],
+        stored: Vec<StoredVersion>,
+    ) -> Result<Planned, IngestError> {
         let mut known: HashMap<String, Vec<StoredVersion>> = HashMap::new();
-        for v in received::versions_of(c, &ids)? {
+        for v in stored {
             known.entry(v.report_id.clone()).or_default().push(v);
         }
-        let (mut answers, mut rows, mut details) = (Vec::new(), Vec::new(), Vec::new());
-        let mut replies = Vec::new();
+        let mut p = Planned::default();
         for job in jobs {
             let versions = known
                 .entry(job.env.body.report_id.as_str().to_string())
@@ -146,9 +205,10 @@ impl Ingest {
                         supersedes: row.supersedes.clone(),
                         received_at: row.received_at.clone(),
                     });
-                    details.push(format!("{} {} {:?}", row.kind, row.digest, outcome));
+                    p.details
+                        .push(format!("{} {} {:?}", row.kind, row.digest, outcome));
                     if let Some(request) = &job.env.body.in_reply_to {
-                        replies.push(requests::AnswerRow {
+                        p.replies.push(requests::AnswerRow {
                             request_id: request.to_string(),
                             report_id: row.report_id.clone(),
                             digest: row.digest.clone(),
@@ -156,28 +216,13 @@ impl Ingest {
                             received_at: row.received_at.clone(),
                         });
                     }
-                    rows.push(row);
+                    p.rows.push(row);
                     Ok((receipt, outcome))
                 }
             };
-            answers.push(answer);
+            p.answers.push(answer);
         }
-        received::insert_many(c, &rows)?;
-        for r in &replies {
-            requests::record_answer(c, r)?;
-        }
-        let entries: Vec<node::db::audit::Entry<'_>> = rows
-            .iter()
-            .zip(&details)
-            .map(|(row, detail)| node::db::audit::Entry {
-                actor: &row.peer,
-                action: "submission_accepted",
-                subject: &row.report_id,
-                detail,
-            })
-            .collect();
-        node::db::audit::append_many(c, &entries)?;
-        Ok(answers)
+        Ok(p)
     }
 
     /// How a submission stands against the stored `versions` of its report id:

@@ -16,6 +16,7 @@ pub mod error;
 pub mod limit;
 pub mod notices;
 pub mod peer;
+mod pipelined;
 pub mod process;
 pub mod subtree;
 
@@ -86,7 +87,7 @@ impl Ingest {
             max_attachment_bytes: settings.attachments.max_file_bytes,
             relay,
             rules,
-            batch: Default::default(),
+            batch: batch::Batcher::new(&crate::store::database_url(settings)),
             subtree: Default::default(),
             enrolment: None,
             limiter: limit::RateLimiter::new(

@@ -38,6 +38,14 @@ node::unnest_insert!(ReceivedUnnest<'a>, "received", {
     receipt: diesel::sql_types::Text => &'a str,
 });
 
+/// On PostgreSQL: `rows` and their `figures` (`figures::extract_all`) as one cached statement.
+pub fn insert_pg<'a>(
+    rows: &'a [ReceivedRow],
+    figures: &'a [super::figures::FigureRow],
+) -> node::db::unnest::Both<ReceivedUnnest<'a>, super::figures::FiguresUnnest<'a>> {
+    node::db::unnest::Both(unnest(rows), super::figures::unnest(figures))
+}
+
 /// `rows` as one cached statement on PostgreSQL (`node::db::unnest`).
 fn unnest(rows: &[ReceivedRow]) -> ReceivedUnnest<'_> {
     let mut u = ReceivedUnnest::default();
@@ -78,7 +86,7 @@ pub fn insert_many(conn: &mut AnyConn, rows: &[ReceivedRow]) -> QueryResult<usiz
         AnyConn::Pg(c) => {
             // The versions and their figures in one statement: one round trip.
             let figures = super::figures::extract_all(rows).map_err(bad)?;
-            node::db::unnest::Both(unnest(rows), super::figures::unnest(&figures)).execute(c)?;
+            insert_pg(rows, &figures).execute(c)?;
             return Ok(rows.len());
         }
         AnyConn::Sqlite(c) => c,

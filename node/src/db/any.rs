@@ -274,7 +274,7 @@ pub fn open_any_in(
 /// `received`, and the ingest's lookup of stored versions stayed a sequential scan while the
 /// table grew (1 ms per batch at 12,000 rows, seen with auto_explain) until autovacuum's
 /// ANALYZE. Planning these small statements costs tens of microseconds.
-const PG_SESSION: &str = "SET plan_cache_mode = force_custom_plan";
+pub const PG_SESSION: &str = "SET plan_cache_mode = force_custom_plan";
 
 /// The statement that puts a PostgreSQL session in `schema` (a constant of ours, never input).
 fn search_path(schema: &str) -> String {

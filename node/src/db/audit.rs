@@ -112,6 +112,11 @@ crate::unnest_insert!(AuditUnnest<'a>, "audit_log", {
 /// Inserts audit rows with one cached statement (PostgreSQL: one round trip, see
 /// [`super::unnest`]).
 fn insert_rows_pg(conn: &mut PgConn, rows: &[NewAudit<'_>]) -> QueryResult<()> {
+    unnest(rows).execute(conn)?;
+    Ok(())
+}
+
+fn unnest<'a>(rows: &[NewAudit<'a>]) -> AuditUnnest<'a> {
     let mut u = AuditUnnest::default();
     for r in rows {
         u.at.push(r.at);
@@ -122,8 +127,56 @@ fn insert_rows_pg(conn: &mut PgConn, rows: &[NewAudit<'_>]) -> QueryResult<()> {
         u.prev_hash.push(r.prev_hash);
         u.hash.push(r.hash);
     }
-    u.execute(conn)?;
-    Ok(())
+    u
+}
+
+/// Entries chained after a head: their hashes, computed once.
+#[derive(Debug)]
+pub struct Chained<'a> {
+    at: NaiveDateTime,
+    entries: &'a [Entry<'a>],
+    links: Vec<(String, String)>,
+}
+
+/// Chains `entries` after `head` (the last hash, `None` for an empty log), all stamped now.
+/// For a caller that reads the head and inserts itself, in the same transaction and under the
+/// same lock (`audit_head()`): the ingest's pipelined batch on PostgreSQL.
+pub fn chain<'a>(head: Option<String>, entries: &'a [Entry<'a>]) -> Chained<'a> {
+    let mut prev = head.unwrap_or_else(|| GENESIS.to_string());
+    // Microsecond precision, so the hash recomputes from what is stored.
+    let at = super::now().and_utc().timestamp_micros();
+    let at = chrono::DateTime::from_timestamp_micros(at)
+        .unwrap_or_default()
+        .naive_utc();
+    let mut links = Vec::with_capacity(entries.len());
+    for e in entries {
+        let hash = entry_hash(&prev, at, e.actor, e.action, e.subject, e.detail);
+        links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    Chained { at, entries, links }
+}
+
+impl Chained<'_> {
+    fn rows(&self) -> Vec<NewAudit<'_>> {
+        self.entries
+            .iter()
+            .zip(&self.links)
+            .map(|(e, (prev_hash, hash))| NewAudit {
+                at: self.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail,
+                prev_hash,
+                hash,
+            })
+            .collect()
+    }
+
+    /// The insert on PostgreSQL, as one cached statement.
+    pub fn unnest(&self) -> AuditUnnest<'_> {
+        unnest(&self.rows())
+    }
 }
 
 /// The chain's head on SQLite, whose write transaction already excludes other writers.
@@ -153,31 +206,7 @@ macro_rules! impl_audit {
             fn audit_append_many(&mut self, entries: &[Entry<'_>]) -> QueryResult<()> {
                 fn go(conn: &mut $conn, entries: &[Entry<'_>]) -> QueryResult<()> {
                     let head = $head(conn)?;
-                    let mut prev = head.unwrap_or_else(|| GENESIS.to_string());
-                    // Microsecond precision, so the hash recomputes from what is stored.
-                    let at = super::now().and_utc().timestamp_micros();
-                    let at = chrono::DateTime::from_timestamp_micros(at)
-                        .unwrap_or_default()
-                        .naive_utc();
-                    let mut links = Vec::with_capacity(entries.len());
-                    for e in entries {
-                        let hash = entry_hash(&prev, at, e.actor, e.action, e.subject, e.detail);
-                        links.push((std::mem::replace(&mut prev, hash.clone()), hash));
-                    }
-                    let rows: Vec<NewAudit<'_>> = entries
-                        .iter()
-                        .zip(&links)
-                        .map(|(e, (prev_hash, hash))| NewAudit {
-                            at,
-                            actor: e.actor,
-                            action: e.action,
-                            subject: e.subject,
-                            detail: e.detail,
-                            prev_hash,
-                            hash,
-                        })
-                        .collect();
-                    $insert(conn, &rows)
+                    $insert(conn, &chain(head, entries).rows())
                 }
                 if entries.is_empty() {
                     return Ok(());

@@ -104,3 +104,31 @@ where
 }
 
 impl<A, B, Conn> diesel::RunQueryDsl<Conn> for Both<A, B> {}
+
+macro_rules! fixed_statement {
+    ($name:ident, $sql:literal) => {
+        #[doc = concat!("`", $sql, "` as a cached prepared statement (sent in a pipeline in order, unlike an unprepared one, which waits for its own parse).")]
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl diesel::query_builder::QueryId for $name {
+            type QueryId = $name;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+
+        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
+            fn walk_ast<'b>(
+                &'b self,
+                mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+            ) -> diesel::QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl<Conn> diesel::RunQueryDsl<Conn> for $name {}
+    };
+}
+
+fixed_statement!(Begin, "BEGIN");
+fixed_statement!(Commit, "COMMIT");
