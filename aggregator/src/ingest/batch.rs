@@ -5,9 +5,11 @@
 //! unchanged: a receipt is only returned after the transaction that stored its report has
 //! committed.
 //!
-//! Inside the transaction a batch costs a fixed number of statements whatever its size (on
-//! PostgreSQL each is a round trip): one read of the stored versions of all its report ids, one
-//! multi-row insert of the new rows, one append of all audit entries. Each submission is judged
+//! Inside the transaction a batch costs a fixed number of statements whatever its size: one read
+//! of the stored versions of all its report ids, one multi-row insert of the new rows (and their
+//! figures), one append of all audit entries. On PostgreSQL the transaction is sent pipelined
+//! on a connection of the writer's own ([`super::pipelined`]), except for batches that answer a
+//! request, which take the pool's path to record the answer too. Each submission is judged
 //! against the stored versions and the earlier ones of its batch, in queue order, as if stored
 //! one by one: the same report sent twice in one batch is stored once.
 //!
@@ -65,7 +67,6 @@ struct Job {
 
 /// The queue and the write lock of one aggregator (holding, on PostgreSQL, the pipelined
 /// writer's connection).
-#[derive(Default)]
 pub struct Batcher {
     queue: Mutex<Vec<Job>>,
     write: Mutex<Option<PgWriter>>,

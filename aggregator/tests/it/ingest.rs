@@ -347,3 +347,40 @@ fn report_missing_what_its_rule_pack_requires_is_invalid() {
     );
     assert_eq!(agg.stored(), 0);
 }
+
+/// A PostgreSQL server that drops the aggregator's connections (a restart, a failover) costs
+/// refused attempts, never a report: the ingest's writer and the pools open new connections and
+/// the node's retry is stored. (On SQLite there is nothing to drop; the retry path is the same.)
+#[test]
+fn after_the_database_drops_every_connection_the_retry_is_stored() {
+    use diesel::RunQueryDsl as _;
+    let fed = Federation::new();
+    let agg = fed.aggregator(LIMIT);
+    let inst = fed.node(UNIT, agg.port);
+    let node = inst.open();
+    let rt = runtime();
+    inst.queue(&node, annual(UNIT));
+    assert_eq!(rt.block_on(node.pusher.push_once()).unwrap().delivered, 1);
+
+    if let aggregator::store::AnyConn::Pg(c) = &mut *agg.pool.get().unwrap() {
+        let killed = diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(c)
+        .unwrap();
+        assert!(killed >= 1, "the ingest's writer connection was open");
+    }
+    let second = inst.queue(&node, annual(UNIT));
+    let mut attempts = 0;
+    while inst
+        .receipts(&node, second.body.report_id.as_str())
+        .is_empty()
+    {
+        attempts += 1;
+        assert!(attempts <= 20, "the retry was never stored");
+        node::db::outbox::make_all_due(&mut node.pool.get().unwrap(), node::db::now()).unwrap();
+        rt.block_on(node.pusher.push_once()).unwrap();
+    }
+    assert_eq!(agg.stored(), 2);
+}
